@@ -1,0 +1,14 @@
+// `skywire cli config`: the command group for visor configuration (Go: skywire-cli config).
+// Only the key commands exist so far; config generation will be registered here too.
+#include "commands/commands.hpp"
+
+namespace skywire::cli {
+
+void register_config(CLI::App& parent, run_state& state) {
+  CLI::App* config = parent.add_subcommand(
+      "config", "Generate or inspect a skywire configuration and its identity keys");
+  config->require_subcommand(1);
+  register_config_keys(*config, state);
+}
+
+}  // namespace skywire::cli
