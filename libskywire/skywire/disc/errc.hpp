@@ -1,0 +1,32 @@
+#pragma once
+// Error codes of the dmsg discovery client (category "skywire.disc"): what the discovery
+// answered, mapped back from Go's message texts (spec/dmsg.md §7.5) the way the Go client's
+// error table does. A 422 whose cause text names a known validation rule comes back as the
+// matching wire::errc::disc_* code instead (disc_wrong_sequence, disc_outdated_timestamp, ...),
+// so callers compare against the same codes the discovery's own checks use.
+#include <boost/system/error_code.hpp>
+#include <type_traits>
+
+namespace skywire::disc {
+
+enum class errc {
+  entry_not_found = 1,     // 404 "entry of public key is not found"
+  bad_input,               // 400 "error bad input"
+  unauthorized,            // 401 "invalid signature"
+  no_available_servers,    // 404 "no delegated dmsg servers available for remote"
+  validation_failed,       // 422 with a cause text we do not know
+  server_error,            // 500 "something unexpected happened", or any other 5xx
+  unexpected_status,       // a status/message pair the discovery API never sends
+  bad_response,            // a 200 whose body is not what the endpoint returns
+};
+
+const boost::system::error_category& category() noexcept;
+
+inline boost::system::error_code make_error_code(errc e) noexcept {
+  return {static_cast<int>(e), category()};
+}
+
+}  // namespace skywire::disc
+
+template <>
+struct boost::system::is_error_code_enum<skywire::disc::errc> : std::true_type {};

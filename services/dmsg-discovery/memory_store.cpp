@@ -1,0 +1,67 @@
+// The in-memory store: a map from pk to record. Sampling shuffles only when there are more
+// servers than the limit.
+#include <algorithm>
+#include <map>
+#include <random>
+
+#include "store.hpp"
+
+namespace skywire::svc::dmsg_discovery {
+namespace {
+
+bool alive(const record& r, std::int64_t now) { return r.expires_at_ns == 0 || r.expires_at_ns > now; }
+
+class memory_store final : public store {
+ public:
+  result<void> put(const record& r) override {
+    records_[r.pk] = r;
+    return {};
+  }
+  result<std::optional<std::string>> get(std::string_view pk, std::int64_t now) override {
+    auto it = records_.find(std::string(pk));
+    if (it == records_.end() || !alive(it->second, now)) return std::optional<std::string>{};
+    return std::optional<std::string>(it->second.json);
+  }
+  result<void> remove(std::string_view pk) override {
+    records_.erase(std::string(pk));
+    return {};
+  }
+  result<std::vector<std::string>> client_pks(std::int64_t now) override {
+    std::vector<std::string> out;
+    for (const auto& [pk, r] : records_)
+      if (r.client && alive(r, now)) out.push_back(pk);
+    return out;
+  }
+  result<std::vector<std::string>> visor_pks(std::int64_t now) override {
+    std::vector<std::string> out;
+    for (const auto& [pk, r] : records_)
+      if (r.visor && alive(r, now)) out.push_back(pk);
+    return out;
+  }
+  result<std::vector<std::string>> server_entries(std::int64_t now, std::size_t limit) override {
+    std::vector<const record*> all;
+    for (const auto& [pk, r] : records_)
+      if (r.server && alive(r, now)) all.push_back(&r);
+    if (all.size() > limit) {
+      std::shuffle(all.begin(), all.end(), rng_);
+      all.resize(limit);
+    }
+    std::vector<std::string> out;
+    out.reserve(all.size());
+    for (const auto* r : all) out.push_back(r->json);
+    return out;
+  }
+  result<std::size_t> drop_expired(std::int64_t now) override {
+    return std::erase_if(records_, [now](const auto& kv) { return !alive(kv.second, now); });
+  }
+
+ private:
+  std::map<std::string, record, std::less<>> records_;
+  std::minstd_rand rng_{std::random_device{}()};  // sampling only, not security relevant
+};
+
+}  // namespace
+
+std::unique_ptr<store> make_memory_store() { return std::make_unique<memory_store>(); }
+
+}  // namespace skywire::svc::dmsg_discovery
