@@ -37,6 +37,8 @@ asio::awaitable<result<tcp::socket>> connect_op(host_port hp) {
   tcp::socket s(ex);
   auto [cec, ep] = co_await asio::async_connect(s, eps, asio::as_tuple(asio::use_awaitable));
   if (cec) co_return cec;
+  error_code ignored;
+  s.set_option(tcp::no_delay(true), ignored);  // small request/response writes (see server.cpp)
   co_return std::move(s);
 }
 }  // namespace

@@ -56,6 +56,10 @@ inline constexpr std::size_t max_control_bytes = 64 * 1024;
 // bytes per socket write, so the write timeout below bounds one ≤ 64 KiB write (as Go's bounds
 // one frame) rather than the whole output queue: a slow but live link is not cut.
 inline constexpr std::size_t read_chunk = 64 * 1024;
+// An idle session reads into this small buffer instead: memory per idle session is what a
+// relay server with tens of thousands of sessions pays for. A read that fills it switches the
+// session to read_chunk until reads are small again.
+inline constexpr std::size_t idle_read_chunk = 2 * 1024;
 inline constexpr std::size_t write_chunk = 64 * 1024;
 
 // Timings (yamux DefaultConfig): keepalive ping period, how long a ping may stay unanswered,

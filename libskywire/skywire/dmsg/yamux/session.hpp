@@ -81,7 +81,7 @@ class session_impl final : public session_base {
 
   static boost::asio::awaitable<void> reader(std::shared_ptr<session_impl> self) {
     namespace asio = boost::asio;
-    bytes buf(limits::read_chunk);
+    bytes buf(limits::idle_read_chunk);
     while (!self->core_.closed()) {
       auto b = asio::buffer(buf);
       auto [ec, n] = co_await self->transport_.async_read_some(b, asio::as_tuple(asio::use_awaitable));
@@ -90,6 +90,11 @@ class session_impl final : public session_base {
         break;
       }
       self->on_input(byte_view(buf).first(n));
+      if (n == buf.size() && buf.size() < limits::read_chunk) {
+        buf.resize(limits::read_chunk);  // busy: read big
+      } else if (n < limits::idle_read_chunk && buf.size() > limits::idle_read_chunk) {
+        bytes(limits::idle_read_chunk).swap(buf);  // quiet again: give the memory back
+      }
     }
   }
 
