@@ -20,4 +20,13 @@ void register_config_keys(CLI::App& config, run_state& state);
 // `dmsg` and its subcommands (commands/dmsg.cpp): `dmsg disc`.
 void register_dmsg(CLI::App& parent, run_state& state);
 
+// `dmsg server config gen` / `dmsg server start` (commands/dmsg_server.cpp).
+void register_dmsg_server(CLI::App& dmsg, run_state& state);
+
+// `dmsg http`: serve a directory over dmsg (commands/dmsg_http.cpp).
+void register_dmsg_http(CLI::App& dmsg, run_state& state);
+
+// `dmsg curl`: fetch dmsg://pk:port/path (commands/dmsg_curl.cpp).
+void register_dmsg_curl(CLI::App& dmsg, run_state& state);
+
 }  // namespace skywire::cli

@@ -1,5 +1,6 @@
 // `skywire dmsg`: the dmsg command group (Go: the dmsg binaries, reachable as `skywire dmsg …` in
-// the vendored skywire). So far: `dmsg disc`, the dmsg discovery service.
+// the vendored skywire). `dmsg disc` (discovery), `dmsg server`
+// (dmsg_server.cpp), `dmsg http` (dmsg_http.cpp), `dmsg curl` (dmsg_curl.cpp).
 #include <csignal>
 #include <iostream>
 #include <memory>
@@ -132,6 +133,10 @@ void register_dmsg(CLI::App& parent, run_state& state) {
   disc->add_option("--max-body", flags->max_body, "largest accepted request body in bytes (413 above)")
       ->capture_default_str();
   disc->callback([flags, &state] { state.exit_code = run_disc(*flags); });
+
+  register_dmsg_server(*dmsg, state);
+  register_dmsg_http(*dmsg, state);
+  register_dmsg_curl(*dmsg, state);
 }
 
 }  // namespace skywire::cli

@@ -54,6 +54,9 @@ asio::awaitable<void> server_state::accept_loop(std::shared_ptr<server_state> se
       sock.close(ep_ec);
       continue;
     }
+    // Stream requests and responses are small back-to-back writes: without NODELAY, Nagle
+    // meets the peer's delayed ACK and every dial waits ~40 ms.
+    sock.set_option(tcp::no_delay(true), ep_ec);
     ++self->connections;
     ++self->per_ip[ip];
     if (!self->tasks.spawn(handshake(self, std::move(sock), ip))) {
@@ -104,6 +107,7 @@ asio::awaitable<void> server_state::serve_session(std::shared_ptr<server_state> 
     self->sessions.erase(it);
     self->changed();
   }
+  self->log->info("session from client {} ({}) closed", s->client.to_hex(), s->ip);
 }
 
 asio::awaitable<void> server_state::upkeep(std::shared_ptr<server_state> self) {

@@ -1,6 +1,7 @@
 #include "skywire/net/http_server.hpp"
 
 #include "skywire/net/task_group.hpp"
+#include "skywire/net/timeout.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -19,6 +20,7 @@
 #include <boost/url/parse_query.hpp>
 
 #include <algorithm>
+#include <sstream>
 #include <array>
 #include <cctype>
 #include <list>
@@ -370,6 +372,105 @@ asio::awaitable<void> http_server::shutdown(std::chrono::steady_clock::duration 
   }
   if (st->group.size() > 0) st->group.cancel();
   co_await st->group.join();
+}
+
+// ---- one exchange on an arbitrary stream ---------------------------------------------------
+
+namespace {
+
+using string_request_parser = http::request_parser<http::string_body>;
+
+// Feeds the parser from the stream until the request is complete. Bytes after the request
+// (pipelining) are ignored: the exchange ends with `Connection: close`.
+asio::awaitable<result<void>> read_request(stream& s, string_request_parser& parser, std::size_t max_header) {
+  std::string pending;
+  std::array<std::uint8_t, 16 * 1024> chunk;
+  while (!parser.is_done()) {
+    auto n = co_await s.read_some(mutable_byte_view(chunk.data(), chunk.size()));
+    if (!n) {
+      if (n.error() == errc::closed) {
+        error_code eof_ec;
+        parser.put_eof(eof_ec);
+        if (!eof_ec && parser.is_done()) co_return result<void>{};
+        co_return eof_ec ? eof_ec : error_code(errc::closed);
+      }
+      co_return n.error();
+    }
+    pending.append(reinterpret_cast<const char*>(chunk.data()), *n);
+    // The parser consumes prefixes; whatever it leaves stays in `pending` (bounded: the header
+    // limit fails the parse before `pending` outgrows max_header + one chunk).
+    for (;;) {
+      error_code ec;
+      const std::size_t used = parser.put(asio::buffer(pending), ec);
+      if (ec == http::error::need_more) ec = {};
+      if (ec) co_return ec;
+      pending.erase(0, used);
+      if (used == 0 || parser.is_done() || pending.empty()) break;
+    }
+    if (!parser.is_done() && !parser.is_header_done() && pending.size() > max_header + chunk.size())
+      co_return error_code(http::error::header_limit);
+  }
+  co_return result<void>{};
+}
+
+asio::awaitable<result<void>> write_response(stream& s, http::response<http::string_body> res) {
+  std::ostringstream head;
+  head << res.base();
+  const std::string h = head.str();
+  auto r = co_await s.write_all(byte_view(reinterpret_cast<const std::uint8_t*>(h.data()), h.size()));
+  if (!r) co_return r;
+  const std::string& body = res.body();
+  if (!body.empty())
+    r = co_await s.write_all(byte_view(reinterpret_cast<const std::uint8_t*>(body.data()), body.size()));
+  co_return r;
+}
+
+}  // namespace
+
+asio::awaitable<void> serve_stream(stream& s, const http_handler& handler, const http_server_options& options,
+                                   std::string remote, base::logger log) {
+  std::function<http_reply(unsigned, std::string_view)> error_reply = options.error_reply;
+  if (!error_reply) error_reply = default_error_reply;
+  string_request_parser parser;
+  parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options.max_header, UINT32_MAX)));
+  parser.body_limit(options.max_body);
+  auto read_op = read_request(s, parser, options.max_header);
+  auto rr = co_await with_timeout(std::move(read_op), options.read_timeout);
+  http::response<http::string_body> res;
+  if (!rr) {
+    const error_code rec = rr.error();
+    unsigned status = 0;
+    std::string_view reason;
+    if (rec == http::error::body_limit) {
+      status = 413, reason = "request body too large";
+    } else if (rec == http::error::header_limit || rec == http::error::buffer_overflow) {
+      status = 431, reason = "request header fields too large";
+    } else if (rec.category() == http::make_error_code(http::error::bad_method).category() &&
+               rec != http::error::end_of_stream && rec != http::error::partial_message) {
+      status = 400, reason = "bad request";
+    }
+    log->debug("http {}: cannot read request: {}", remote, rec.message());
+    if (status == 0) co_return;
+    res = make_response(error_reply(status, reason), 11, false);
+  } else {
+    auto& msg = parser.get();
+    http_request req;
+    req.method = from_verb(msg.method());
+    req.method_text = std::string(msg.method_string());
+    req.target = std::string(msg.target());
+    const auto q = req.target.find('?');
+    req.path = req.target.substr(0, q);
+    if (q != std::string::npos) req.query = req.target.substr(q + 1);
+    for (const auto& f : msg) req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    req.body = std::move(msg.body());
+    req.remote = remote;
+    http_reply rep = handler(req);
+    log->debug("http {} {} {} -> {}", remote, req.method_text, req.target, rep.status);
+    res = make_response(std::move(rep), msg.version(), false);
+  }
+  auto write_op = write_response(s, std::move(res));
+  auto wr = co_await with_timeout(std::move(write_op), options.write_timeout);
+  if (!wr) log->debug("http {}: cannot write response: {}", remote, wr.error().message());
 }
 
 }  // namespace skywire::net

@@ -38,6 +38,7 @@
 #include "skywire/base/log.hpp"
 #include "skywire/base/result.hpp"
 #include "skywire/net/http_types.hpp"
+#include "skywire/net/stream.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -136,5 +137,15 @@ class http_server {
  private:
   std::shared_ptr<state> state_;
 };
+
+// serve_stream: one HTTP/1.1 exchange on an already connected stream of any carrier (e.g. a dmsg
+// stream, where Go's dmsghttp uses one stream per request). Reads one request bounded by
+// options.max_header / max_body (the whole request within options.read_timeout), answers it with
+// `handler` (or options.error_reply's 400/413/431 for a bad request) with `Connection: close`
+// within options.write_timeout, and returns. The stream is not closed (the caller owns it).
+// `remote` becomes http_request::remote. Errors (timeouts, the carrier's) are logged at debug.
+boost::asio::awaitable<void> serve_stream(stream& s, const http_handler& handler,
+                                          const http_server_options& options, std::string remote,
+                                          base::logger log);
 
 }  // namespace skywire::net

@@ -1,0 +1,30 @@
+#pragma once
+// Helpers shared by the dmsg tool commands (dmsg_server.cpp, dmsg_http.cpp, dmsg_curl.cpp):
+// address and log-level parsing and the secret key from -s / --sk-file (random when neither is
+// given). Errors are user-facing messages (never the secret itself).
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <spdlog/common.h>
+
+#include "commands/key_file.hpp"
+#include "skywire/crypto/keys.hpp"
+
+namespace skywire::cli {
+
+struct host_port {
+  std::string host;  // empty for ":port" (all interfaces); brackets of "[v6]" removed
+  std::uint16_t port = 0;
+};
+
+// "host:port", ":port" or "[v6]:port".
+bool split_host_port(const std::string& text, host_port& out);
+
+// logrus level names (trace, debug, info, warn/warning, error, fatal, panic) and "off".
+std::optional<spdlog::level::level_enum> parse_log_level(const std::string& name);
+
+// -s SK (64 hex digits) or --sk-file FILE (a key file); neither: a fresh random key pair.
+cli_result<crypto::key_pair> load_or_generate_keys(const std::string& sk_hex, const std::string& sk_file);
+
+}  // namespace skywire::cli
