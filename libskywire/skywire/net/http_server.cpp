@@ -61,6 +61,21 @@ bool safe_header(std::string_view name, std::string_view value) {
   return value.find_first_of(std::string_view("\0\r\n", 3)) == std::string_view::npos;
 }
 
+// Our request type from Beast's parsed message (whose body is moved out).
+http_request to_http_request(http::request<http::string_body>& msg, const std::string& remote) {
+  http_request req;
+  req.method = from_verb(msg.method());
+  req.method_text = std::string(msg.method_string());
+  req.target = std::string(msg.target());
+  const auto q = req.target.find('?');
+  req.path = req.target.substr(0, q);
+  if (q != std::string::npos) req.query = req.target.substr(q + 1);
+  for (const auto& f : msg) req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  req.body = std::move(msg.body());
+  req.remote = remote;
+  return req;
+}
+
 http_reply default_error_reply(unsigned status, std::string_view reason) {
   http_reply r;
   r.status = status;
@@ -245,16 +260,7 @@ asio::awaitable<void> serve_connection(state_ptr st, tcp::socket socket) {
       break;
     }
     auto& msg = parser.get();
-    http_request req;
-    req.method = from_verb(msg.method());
-    req.method_text = std::string(msg.method_string());
-    req.target = std::string(msg.target());
-    const auto q = req.target.find('?');
-    req.path = req.target.substr(0, q);
-    if (q != std::string::npos) req.query = req.target.substr(q + 1);
-    for (const auto& f : msg) req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-    req.body = std::move(msg.body());
-    req.remote = remote;
+    http_request req = to_http_request(msg, remote);
     const bool keep = msg.keep_alive() && !st->stopping;
     const unsigned version = msg.version();
 
@@ -454,16 +460,7 @@ asio::awaitable<void> serve_stream(stream& s, const http_handler& handler, const
     res = make_response(error_reply(status, reason), 11, false);
   } else {
     auto& msg = parser.get();
-    http_request req;
-    req.method = from_verb(msg.method());
-    req.method_text = std::string(msg.method_string());
-    req.target = std::string(msg.target());
-    const auto q = req.target.find('?');
-    req.path = req.target.substr(0, q);
-    if (q != std::string::npos) req.query = req.target.substr(q + 1);
-    for (const auto& f : msg) req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-    req.body = std::move(msg.body());
-    req.remote = remote;
+    http_request req = to_http_request(msg, remote);
     http_reply rep = handler(req);
     log->debug("http {} {} {} -> {}", remote, req.method_text, req.target, rep.status);
     res = make_response(std::move(rep), msg.version(), false);
