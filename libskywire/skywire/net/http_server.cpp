@@ -1,5 +1,7 @@
 #include "skywire/net/http_server.hpp"
 
+#include <utility>
+
 #include "skywire/net/task_group.hpp"
 #include "skywire/net/timeout.hpp"
 
@@ -59,6 +61,18 @@ bool safe_header(std::string_view name, std::string_view value) {
     if (u <= 0x20 || u >= 0x7F || c == ':') return false;
   }
   return value.find_first_of(std::string_view("\0\r\n", 3)) == std::string_view::npos;
+}
+
+// The answer owed to a request that could not be read: 413, 431 or 400 with its reason, or
+// status 0 when the peer just went away (nothing to answer).
+std::pair<unsigned, std::string_view> read_error_status(const error_code& rec) {
+  if (rec == http::error::body_limit) return {413, "request body too large"};
+  if (rec == http::error::header_limit || rec == http::error::buffer_overflow)
+    return {431, "request header fields too large"};
+  if (rec.category() == http::make_error_code(http::error::bad_method).category() &&
+      rec != http::error::end_of_stream && rec != http::error::partial_message)
+    return {400, "bad request"};
+  return {0, {}};
 }
 
 // Our request type from Beast's parsed message (whose body is moved out).
@@ -239,16 +253,7 @@ asio::awaitable<void> serve_connection(state_ptr st, tcp::socket socket) {
     auto [rec, nread] = co_await http::async_read(stream, buf, parser, asio::as_tuple(asio::use_awaitable));
     (void)nread;
     if (rec) {
-      unsigned status = 0;
-      std::string_view reason;
-      if (rec == http::error::body_limit) {
-        status = 413, reason = "request body too large";
-      } else if (rec == http::error::header_limit || rec == http::error::buffer_overflow) {
-        status = 431, reason = "request header fields too large";
-      } else if (rec.category() == http::make_error_code(http::error::bad_method).category() &&
-                 rec != http::error::end_of_stream && rec != http::error::partial_message) {
-        status = 400, reason = "bad request";
-      }
+      const auto [status, reason] = read_error_status(rec);
       if (status != 0) {
         st->log->debug("http {}: {} ({})", remote, status, rec.message());
         auto res = make_response(opt.error_reply(status, reason), 11, false);
@@ -445,16 +450,7 @@ asio::awaitable<void> serve_stream(stream& s, const http_handler& handler, const
   http::response<http::string_body> res;
   if (!rr) {
     const error_code rec = rr.error();
-    unsigned status = 0;
-    std::string_view reason;
-    if (rec == http::error::body_limit) {
-      status = 413, reason = "request body too large";
-    } else if (rec == http::error::header_limit || rec == http::error::buffer_overflow) {
-      status = 431, reason = "request header fields too large";
-    } else if (rec.category() == http::make_error_code(http::error::bad_method).category() &&
-               rec != http::error::end_of_stream && rec != http::error::partial_message) {
-      status = 400, reason = "bad request";
-    }
+    const auto [status, reason] = read_error_status(rec);
     log->debug("http {}: cannot read request: {}", remote, rec.message());
     if (status == 0) co_return;
     res = make_response(error_reply(status, reason), 11, false);
