@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/tests/redis_server.hpp"
 #include "skywire/crypto/keys.hpp"
 #include "skywire/crypto/random.hpp"
 
@@ -193,6 +194,14 @@ TEST_F(dmsg_tools, disc_servers_http_and_curl) {
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_NE(missing.err.find("404"), std::string::npos) << missing.err;
 
+  // A failed request never clobbers the -o file: it is only created once a 2xx header arrived.
+  auto missing_to_file = run({"dmsg", "curl", "-c", disc, "-o", out, base + "/missing.txt"});
+  EXPECT_NE(missing_to_file.exit_code, 0);
+  EXPECT_TRUE(slurp(out) == big) << "-o file was overwritten by a 404";
+  auto unwritable = run({"dmsg", "curl", "-c", disc, "-o", (dir_ / "no-such-dir" / "x").string(), base + "/hello.txt"});
+  EXPECT_EQ(unwritable.exit_code, 1);
+  EXPECT_NE(unwritable.err.find("cannot create"), std::string::npos) << unwritable.err;
+
   auto traversal = run({"dmsg", "curl", "-c", disc, base + "/../server1.json"});
   EXPECT_NE(traversal.exit_code, 0);
   EXPECT_EQ(traversal.out.find("secret_key"), std::string::npos);
@@ -203,6 +212,76 @@ TEST_F(dmsg_tools, disc_servers_http_and_curl) {
 
   auto bad_url = run({"dmsg", "curl", "-c", disc, "dmsg://nothex/x"});
   EXPECT_EQ(bad_url.exit_code, 2);
+}
+
+TEST_F(dmsg_tools, disc_store_flag_errors) {
+  auto both = run({"dmsg", "disc", "--db", (dir_ / "x.db").string(), "--redis", "redis://127.0.0.1:1"});
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.err.find("mutually exclusive"), std::string::npos) << both.err;
+  auto bad = run({"dmsg", "disc", "--redis", "http://127.0.0.1:6379"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--redis"), std::string::npos) << bad.err;
+  // Nothing listens there: a start-up error, the HTTP port is never opened.
+  const auto redis_port = free_port(), disc_port = free_port();
+  auto down = run({"dmsg", "disc", "--redis", "redis://127.0.0.1:" + std::to_string(redis_port), "-a",
+                   "127.0.0.1:" + std::to_string(disc_port)});
+  EXPECT_EQ(down.exit_code, 1);
+  EXPECT_NE(down.err.find("cannot use Redis at 127.0.0.1:" + std::to_string(redis_port)), std::string::npos)
+      << down.err;
+  EXPECT_FALSE(tcp_up(disc_port));
+  auto help = run({"dmsg", "disc", "--help"});
+  EXPECT_NE(help.out.find("--redis"), std::string::npos);
+}
+
+// The discovery on Redis, restarted as a process while Redis stays up: a dmsg server and a dmsg
+// http file server registered with the first discovery process are found through the second.
+TEST_F(dmsg_tools, disc_on_redis_survives_restart) {
+  SKYWIRE_REQUIRE_REDIS_SERVER();
+  skywire::svc::test::redis_process redis;
+  ASSERT_TRUE(redis.ready());
+  const auto disc_port = free_port();
+  const std::string disc = "http://127.0.0.1:" + std::to_string(disc_port);
+  const std::vector<std::string> disc_args{"dmsg", "disc", "-t", "--redis", redis.url(), "-a",
+                                           "127.0.0.1:" + std::to_string(disc_port)};
+  const pid_t first = spawn(disc_args, dir_ / "disc1.out", dir_ / "disc1.log");
+  ASSERT_GT(first, 0);
+  wait_port(disc_port);
+  EXPECT_NE(slurp(dir_ / "disc1.log").find("Redis at 127.0.0.1:" + std::to_string(redis.port())), std::string::npos);
+
+  const auto port = free_port(), hport = free_port();
+  const std::string cfg = (dir_ / "server.json").string();
+  const std::string addr = "127.0.0.1:" + std::to_string(port);
+  auto gen = run({"dmsg", "server", "config", "gen", "-o", cfg, "--disc", disc, "--public-address", addr,
+                  "--local-address", addr, "--health-address", "127.0.0.1:" + std::to_string(hport)});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  background("server", {"dmsg", "server", "start", cfg});
+  wait_port(port);
+  const fs::path www = dir_ / "www";
+  fs::create_directories(www);
+  std::ofstream(www / "hello.txt", std::ios::binary) << "hello via redis\n";
+  skywire::crypto::system_random rng;
+  const auto kp = skywire::crypto::generate_key_pair(rng);
+  background("http", {"dmsg", "http", "-d", www.string(), "-D", disc, "-s", kp.sk.reveal_hex()});
+  const std::string url = "dmsg://" + kp.pk.to_hex() + "/hello.txt";
+  run_result got;
+  for (int i = 0; i < 30; ++i) {  // until the file server's entry is published
+    got = run({"dmsg", "curl", "-c", disc, url});
+    if (got.exit_code == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
+  ASSERT_EQ(got.exit_code, 0) << got.err;
+  EXPECT_EQ(got.out, "hello via redis\n");
+
+  // Stop the discovery process completely, start a new one on the same Redis.
+  ::kill(first, SIGTERM);
+  int st = 0;
+  ::waitpid(first, &st, 0);
+  EXPECT_FALSE(tcp_up(disc_port));
+  background("disc2", disc_args);
+  wait_port(disc_port);
+  auto again = run({"dmsg", "curl", "-c", disc, url});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out, "hello via redis\n");
 }
 
 }  // namespace

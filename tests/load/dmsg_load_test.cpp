@@ -18,7 +18,6 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,7 +25,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <new>
 #include <optional>
 #include <string>
@@ -46,6 +44,7 @@
 #include "skywire/dmsg/session_handshake.hpp"
 #include "skywire/dmsg/yamux/session.hpp"
 #include "skywire/net/task_group.hpp"
+#include "load_support.hpp"
 
 namespace skywire::dmsg {
 namespace {
@@ -53,6 +52,8 @@ namespace {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 using namespace std::chrono_literals;
+using test::settle;
+using test::vm_rss_kib;
 
 constexpr int parallel_handshakes = 32;
 constexpr auto open_deadline = 240s;
@@ -62,15 +63,6 @@ struct shared_page {
   std::atomic<std::uint64_t> sessions{0};
   std::atomic<std::uint32_t> port{0};
 };
-
-long vm_rss_kib(pid_t pid) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(f, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
-  }
-  return -1;
-}
 
 asio::awaitable<void> publish_count(server& srv, shared_page& page) {
   asio::steady_timer t(co_await asio::this_coro::executor);
@@ -148,30 +140,12 @@ asio::awaitable<bool> wait_count(const shared_page& page, std::uint64_t want, st
   co_return true;
 }
 
-asio::awaitable<void> settle(std::chrono::milliseconds d) {
-  asio::steady_timer t(co_await asio::this_coro::executor, d);
-  co_await t.async_wait(asio::use_awaitable);
-}
-
 std::size_t sessions_wanted() {
-  std::size_t n = 20000;
-  if (const char* env = std::getenv("SKYWIRE_LOAD_SESSIONS")) n = std::strtoul(env, nullptr, 10);
-  rlimit rl{};
-  getrlimit(RLIMIT_NOFILE, &rl);
-  // As root (CI, and the developers' machines) the hard limit itself may be raised; otherwise
-  // the soft limit goes up to the hard one.
-  const rlim_t wanted = static_cast<rlim_t>(n) + 1024;
-  if (rl.rlim_max < wanted) {
-    rlimit raised{wanted, wanted};
-    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) getrlimit(RLIMIT_NOFILE, &rl);
-  }
-  rl.rlim_cur = rl.rlim_max;
-  setrlimit(RLIMIT_NOFILE, &rl);
-  getrlimit(RLIMIT_NOFILE, &rl);
-  const std::size_t fd_cap = rl.rlim_cur > 200 ? static_cast<std::size_t>(rl.rlim_cur) - 200 : 0;
+  std::size_t n = test::count_from_env("SKYWIRE_LOAD_SESSIONS", 20000);
+  // One descriptor per session on each side.
+  const std::size_t fd_cap = test::raise_fd_limit(n);
   if (n > fd_cap) {
-    std::printf("load: RLIMIT_NOFILE %llu: clamping %zu sessions to %zu\n",
-                static_cast<unsigned long long>(rl.rlim_cur), n, fd_cap);
+    std::printf("load: RLIMIT_NOFILE allows %zu: clamping %zu sessions to it\n", fd_cap, n);
     n = fd_cap;
   }
   return n;

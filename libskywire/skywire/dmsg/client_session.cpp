@@ -71,20 +71,21 @@ asio::awaitable<void> client_state::serve_session(std::shared_ptr<client_state> 
 
 asio::awaitable<void> client_state::handle_incoming(std::shared_ptr<client_state> self,
                                                     std::shared_ptr<client_session> s, yamux::stream st) {
-  auto op = self->respond(*s, st);
+  std::shared_ptr<listener_state> admitted;  // set by respond() once the port has a free slot
+  auto op = self->respond(*s, st, admitted);
   std::chrono::steady_clock::duration timeout = limits::stream_handshake_timeout;
   auto r = co_await net::with_timeout(std::move(op), timeout);
   if (!r) {
+    if (admitted) admitted->release_admission();
     self->log->debug("incoming stream refused: {}", r.error().message());
     co_return;  // st closes on destruction: failure is silence plus FIN
   }
   const std::uint16_t port = (*r)->local_addr().port;
-  auto it = self->listeners.find(port);
-  auto l = it == self->listeners.end() ? nullptr : it->second.lock();
-  if (!l || !l->deliver(std::move(*r))) self->log->debug("listener on port {} gone or full", port);
+  if (!admitted->deliver(std::move(*r))) self->log->debug("listener on port {} closed", port);
 }
 
-asio::awaitable<result<std::unique_ptr<stream>>> client_state::respond(client_session& s, yamux::stream& st) {
+asio::awaitable<result<std::unique_ptr<stream>>> client_state::respond(client_session& s, yamux::stream& st,
+                                                                      std::shared_ptr<listener_state>& admitted) {
   auto object = co_await read_object(st, s.opener);
   if (!object) co_return object.error();
   auto opened = wire::dmsg::open_signed_request(*object);
@@ -97,6 +98,8 @@ asio::awaitable<result<std::unique_ptr<stream>>> client_state::respond(client_se
   auto it = listeners.find(req.dst.port);
   auto l = it == listeners.end() ? nullptr : it->second.lock();
   if (!l || l->closed) co_return errc::no_listener;
+  if (!l->admit()) co_return errc::backlog_full;
+  admitted = l;
 
   auto hs = noise::handshake_state::create(noise::handshake_config{noise::handshake_pattern::kk,
                                                                    noise::handshake_role::responder, cfg.keys,

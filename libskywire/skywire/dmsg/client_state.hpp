@@ -49,7 +49,10 @@ class client_state : public std::enable_shared_from_this<client_state> {
                                                     std::shared_ptr<client_session> s);
   static boost::asio::awaitable<void> handle_incoming(std::shared_ptr<client_state> self,
                                                       std::shared_ptr<client_session> s, yamux::stream st);
-  boost::asio::awaitable<result<std::unique_ptr<stream>>> respond(client_session& s, yamux::stream& st);
+  // Checks the request and runs the KK responder; `admitted` gets the listener once it gave the
+  // stream a backlog slot (the caller delivers or releases it).
+  boost::asio::awaitable<result<std::unique_ptr<stream>>> respond(client_session& s, yamux::stream& st,
+                                                                  std::shared_ptr<listener_state>& admitted);
 
   // client_dial.cpp
   boost::asio::awaitable<result<std::shared_ptr<client_session>>> session_for(const wire::disc::entry& target);

@@ -11,9 +11,24 @@ namespace skywire::dmsg {
 listener_state::listener_state(boost::asio::any_io_executor ex, addr local_addr, port_lease l)
     : local(local_addr), lease(std::move(l)), queue(ex, limits::listener_backlog) {}
 
+bool listener_state::admit() {
+  if (closed || handshaking + queued >= limits::listener_backlog) return false;
+  ++handshaking;
+  return true;
+}
+
+void listener_state::release_admission() {
+  if (handshaking > 0) --handshaking;
+}
+
 bool listener_state::deliver(std::unique_ptr<stream> s) {
+  release_admission();
   if (closed) return false;
-  return queue.try_send(boost::system::error_code{}, std::move(s));
+  // Admission keeps handshaking + queued within the channel's capacity, so this only fails if
+  // a caller delivered without admit().
+  if (!queue.try_send(boost::system::error_code{}, std::move(s))) return false;
+  ++queued;
+  return true;
 }
 
 void listener_state::close() {
@@ -41,6 +56,7 @@ boost::asio::awaitable<result<std::unique_ptr<stream>>> listener::accept() {
   auto [ec, s] = co_await keep->queue.async_receive(boost::asio::as_tuple(boost::asio::use_awaitable));
   if (ec == boost::asio::error::operation_aborted) co_return ec;
   if (ec || !s) co_return errc::entity_closed;
+  if (keep->queued > 0) --keep->queued;
   co_return std::move(s);
 }
 

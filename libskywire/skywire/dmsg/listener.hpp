@@ -1,8 +1,12 @@
 #pragma once
 // dmsg::listener: the accepting end of a dmsg port (spec/dmsg.md §5.5 step 4, §5.6). The client
 // runs the KK responder handshake for each incoming stream request addressed to the port and
-// queues the finished stream here; at most limits::listener_backlog streams wait (beyond that
-// the stream is closed right after its accepting response, as Go does).
+// queues the finished stream here. Streams being handshaken for the port and streams waiting in
+// accept() together are bounded by limits::listener_backlog: a request beyond that is refused
+// before the handshake (the dialer sees the stream closed and can retry), rather than accepted
+// and then closed as Go does when its 20-stream accept buffer overflows. On a single-threaded
+// executor many handshakes can finish before the accept loop runs, so the bound is admission,
+// not the queue.
 //
 // Ownership: move-only handle; destroying it (or close()) stops the port: waiting accept()s end
 // with errc::entity_closed, queued streams are closed, and the port becomes free. The client
@@ -24,13 +28,20 @@ namespace skywire::dmsg {
 struct listener_state {
   using channel = boost::asio::experimental::channel<void(boost::system::error_code, std::unique_ptr<stream>)>;
   listener_state(boost::asio::any_io_executor ex, addr local, port_lease lease);
-  // Queues a finished stream; false (stream dropped) when the backlog is full or closed.
+  // Reserves a backlog slot for a stream about to be handshaken; false when open streams for
+  // this port already fill the backlog, or the listener is closed.
+  bool admit();
+  // Returns an admitted slot whose handshake failed.
+  void release_admission();
+  // Queues a finished, admitted stream; false (stream dropped) only once closed.
   bool deliver(std::unique_ptr<stream> s);
   void close();
 
   addr local;
   port_lease lease;
   channel queue;
+  std::size_t handshaking = 0;  // admitted, not yet delivered
+  std::size_t queued = 0;       // delivered, not yet accepted
   bool closed = false;
 };
 

@@ -15,12 +15,22 @@ namespace asio = boost::asio;
 
 namespace {
 
-// Copies from one stream to the other until either fails (EOF, reset, session death).
+// Copies from one stream to the other until either fails (EOF, reset, session death). Most
+// relayed streams carry little (control traffic, idle HTTP keep-alives), so the buffer starts
+// small and grows to limits::splice_buffer the first time a read fills it: 10,000 idle streams
+// then cost the server 40 MB less.
 asio::awaitable<void> copy(yamux::stream& from, yamux::stream& to) {
-  bytes buf(limits::splice_buffer);
+  bytes buf(limits::splice_buffer_initial);
   for (;;) {
     auto n = co_await from.read_some(buf);
     if (!n || *n == 0) break;
+    if (*n == buf.size() && buf.size() < limits::splice_buffer) {
+      // Keep the bytes just read: write them before growing.
+      auto w = co_await to.write(byte_view(buf).first(*n));
+      if (!w) break;
+      buf.assign(limits::splice_buffer, 0);
+      continue;
+    }
     auto w = co_await to.write(byte_view(buf).first(*n));
     if (!w) break;
   }

@@ -113,18 +113,33 @@ result<std::string> serialize_request(http_method method, const http_target& t, 
   return std::move(out).str();
 }
 
-// Writes the request and reads one response; the caller bounds the time.
+// Writes the request and reads one response. Buffered (no sink): the caller bounds the whole
+// exchange. Streaming: `idle` bounds the write and each read instead, since a large download's
+// total time has no natural bound.
 asio::awaitable<result<http_response>> exchange(stream& s, std::string wire, http_limits limits,
-                                                bool head_request) {
-  auto written = co_await s.write_all(as_bytes(wire));
+                                                bool head_request, http_body_sink* sink,
+                                                std::chrono::steady_clock::duration idle) {
+  auto write_op = s.write_all(as_bytes(wire));
+  result<void> written;
+  if (sink) {
+    written = co_await with_timeout(std::move(write_op), idle);
+  } else {
+    written = co_await std::move(write_op);
+  }
   if (!written) co_return written.error();
 
-  http_response_parser parser(limits, head_request);
+  http_response_parser parser(limits, head_request, sink);
   std::array<std::uint8_t, 16 * 1024> chunk;
   bytes pending;  // received but not yet consumed by the parser (an incomplete header or line)
   const std::size_t max_pending = limits.max_header + chunk.size();
   while (!parser.done()) {
-    auto got = co_await s.read_some(chunk);
+    auto read_op = s.read_some(chunk);
+    result<std::size_t> got = errc::closed;
+    if (sink) {
+      got = co_await with_timeout(std::move(read_op), idle);
+    } else {
+      got = co_await std::move(read_op);
+    }
     if (!got) {
       if (got.error() != errc::closed) co_return got.error();
       auto eof = parser.put_eof();
@@ -173,6 +188,18 @@ asio::awaitable<result<http_response>> http_client::request(http_method method, 
 asio::awaitable<result<http_response>> http_client::request(http_method method, std::string url,
                                                             std::string body,
                                                             http_headers headers) {
+  return perform(method, std::move(url), std::move(body), std::move(headers), nullptr);
+}
+
+asio::awaitable<result<http_response>> http_client::request(http_method method, std::string url,
+                                                            std::string body, http_headers headers,
+                                                            http_body_sink& sink) {
+  return perform(method, std::move(url), std::move(body), std::move(headers), &sink);
+}
+
+asio::awaitable<result<http_response>> http_client::perform(http_method method, std::string url,
+                                                            std::string body, http_headers headers,
+                                                            http_body_sink* sink) {
   auto target = parse_url(url);
   if (!target) co_return target.error();
   auto wire = serialize_request(method, *target, std::move(body), headers, options_.user_agent);
@@ -184,8 +211,14 @@ asio::awaitable<result<http_response>> http_client::request(http_method method, 
   std::unique_ptr<stream> s = std::move(*conn);
 
   const http_limits limits{options_.max_header, options_.max_body};
-  auto exchange_op = exchange(*s, std::move(*wire), limits, method == http_method::head);
-  auto response = co_await with_timeout(std::move(exchange_op), options_.request_timeout);
+  auto exchange_op = exchange(*s, std::move(*wire), limits, method == http_method::head, sink,
+                              options_.request_timeout);
+  result<http_response> response = errc::closed;
+  if (sink) {
+    response = co_await std::move(exchange_op);
+  } else {
+    response = co_await with_timeout(std::move(exchange_op), options_.request_timeout);
+  }
   s->close();
   co_return response;
 }

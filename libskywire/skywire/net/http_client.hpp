@@ -17,6 +17,11 @@
 // Timeouts: options.connect_timeout bounds the dial (resolution + connect), then
 // options.request_timeout bounds writing the request and reading the whole response.
 //
+// Streaming: the overload taking an http_body_sink hands the body to the sink as it arrives
+// (the returned response has status and fields, and an empty body). There request_timeout is an
+// idle bound instead (no progress for that long), because a large download has no natural
+// total bound; options.max_body still applies (raise it for downloads).
+//
 // Limits: options.max_header and options.max_body bound the response (see http_parser.hpp);
 // nothing in a response can make the client buffer more than max_header + max_body + 16 KiB.
 //
@@ -71,10 +76,18 @@ class http_client {
                                                         std::string body);
   boost::asio::awaitable<result<http_response>> request(http_method method, std::string url,
                                                         std::string body, http_headers headers);
+  // Streams the body into `sink`, which must outlive the call.
+  boost::asio::awaitable<result<http_response>> request(http_method method, std::string url,
+                                                        std::string body, http_headers headers,
+                                                        http_body_sink& sink);
 
   const http_options& options() const noexcept { return options_; }
 
  private:
+  boost::asio::awaitable<result<http_response>> perform(http_method method, std::string url,
+                                                        std::string body, http_headers headers,
+                                                        http_body_sink* sink);
+
   boost::asio::any_io_executor ex_;
   std::shared_ptr<stream_dialer> dialer_;
   http_options options_;

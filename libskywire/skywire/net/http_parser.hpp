@@ -11,9 +11,13 @@
 // while looking for their end), limits.max_body the decoded body; both are checked by Beast
 // before it buffers (a Content-Length above max_body fails at the header).
 //
+// Streaming: given an http_body_sink, the body is not buffered: the sink's begin() runs when
+// the header is complete and write() gets each decoded piece; release() then returns the status
+// and fields with an empty body. max_body still bounds the body (pass SIZE_MAX for none).
+//
 // Errors: errc::header_too_large, errc::body_too_large, errc::bad_response (any other parse
-// error), errc::closed (put_eof before the message was complete). After an error the parser is
-// dead; create a new one.
+// error), errc::closed (put_eof before the message was complete), or the sink's own error.
+// After an error the parser is dead; create a new one.
 #include "skywire/base/bytes.hpp"
 #include "skywire/base/result.hpp"
 #include "skywire/net/http_types.hpp"
@@ -31,7 +35,8 @@ struct http_limits {
 class http_response_parser {
  public:
   // head_request: the response has no body whatever its Content-Length says.
-  explicit http_response_parser(http_limits limits, bool head_request = false);
+  explicit http_response_parser(http_limits limits, bool head_request = false,
+                                http_body_sink* sink = nullptr);
   ~http_response_parser();
   http_response_parser(const http_response_parser&) = delete;
   http_response_parser& operator=(const http_response_parser&) = delete;

@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <functional>
+#include <vector>
 
 #include "dmsg-discovery/service.hpp"
 #include <boost/asio/as_tuple.hpp>
@@ -19,6 +20,7 @@
 #include "skywire/dmsg/client.hpp"
 #include "skywire/dmsg/dialer.hpp"
 #include "skywire/dmsg/errc.hpp"
+#include "skywire/dmsg/limits.hpp"
 #include "skywire/dmsg/server.hpp"
 #include "skywire/net/http_client.hpp"
 #include "skywire/net/task_group.hpp"
@@ -221,6 +223,50 @@ TEST(DmsgIntegration, DialFailuresEndWithinDeadline) {
     auto l = b->listen(80);
     EXPECT_TRUE(l);
     EXPECT_EQ(b->listen(80).error(), errc::port_occupied);
+    co_await a->close();
+    co_await b->close();
+  });
+}
+
+asio::awaitable<void> dial_keep(client& c, crypto::public_key pk, std::vector<std::unique_ptr<stream>>& kept,
+                                int& refused) {
+  auto st = co_await c.dial(pk, 80);
+  if (st) {
+    kept.push_back(std::move(*st));
+  } else {
+    ++refused;
+  }
+}
+
+// A port whose application does not accept() holds at most limits::listener_backlog streams
+// (handshaking + queued); dials beyond that are refused before the handshake instead of being
+// accepted and dropped, and accepting frees a slot for the next dial.
+TEST(DmsgIntegration, ListenerBacklogRefusesBeyondItsBound) {
+  run([](env& e) -> asio::awaitable<void> {
+    auto a = e.make_client("client-a");
+    auto b = e.make_client("client-b");
+    EXPECT_TRUE(co_await a->wait_ready(10s));
+    EXPECT_TRUE(co_await b->wait_ready(10s));
+    auto l = b->listen(80);
+    EXPECT_TRUE(l);
+    if (!l) co_return;
+    constexpr int extra = 8;
+    std::vector<std::unique_ptr<stream>> kept;
+    int refused = 0;
+    net::task_group dials(e.ex, limits::listener_backlog + extra);
+    for (std::size_t i = 0; i < limits::listener_backlog + extra; ++i) {
+      (void)dials.spawn(dial_keep(*a, b->pk(), kept, refused));
+    }
+    co_await dials.join();
+    EXPECT_EQ(kept.size(), limits::listener_backlog);
+    EXPECT_EQ(refused, extra);
+
+    auto first = co_await l->accept();
+    EXPECT_TRUE(first);
+    auto again = co_await a->dial(b->pk(), 80);
+    EXPECT_TRUE(again) << "accept() should have freed a backlog slot";
+    auto full = co_await a->dial(b->pk(), 80);
+    EXPECT_FALSE(full);
     co_await a->close();
     co_await b->close();
   });

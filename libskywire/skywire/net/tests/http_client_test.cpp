@@ -15,7 +15,10 @@
 #include <boost/beast/http.hpp>
 
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <system_error>
 
 namespace skywire::net {
 namespace {
@@ -190,6 +193,92 @@ TEST_F(http_fixture, body_limit) {
     http_client roomy(ex, roomy_opts);
     auto r3 = co_await roomy.request(http_method::get, url("/big"));
     EXPECT_TRUE(r3 && r3->body.size() == 2u * 1024 * 1024);
+  };
+  run_client(body());
+}
+
+// Collects what a streaming request hands over, and can fail on demand.
+struct collecting_sink final : http_body_sink {
+  unsigned status = 0;
+  std::optional<std::uint64_t> length;
+  int begins = 0;
+  std::size_t pieces = 0;
+  std::string body;
+  std::size_t fail_after = SIZE_MAX;  // fail write() once this many bytes arrived
+
+  result<void> begin(unsigned s, const http_headers&, std::optional<std::uint64_t> l) override {
+    ++begins;
+    status = s;
+    length = l;
+    return {};
+  }
+  result<void> write(byte_view piece) override {
+    ++pieces;
+    body.append(reinterpret_cast<const char*>(piece.data()), piece.size());
+    if (body.size() >= fail_after) return make_error_code(std::errc::no_space_on_device);
+    return {};
+  }
+};
+
+TEST_F(http_fixture, streamed_bodies_reach_the_sink_in_pieces) {
+  auto body = [&]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    http_options o{.max_body = 4 << 20};
+    http_client c(ex, o);
+    for (const char* path : {"/big", "/big-chunked"}) {
+      collecting_sink sink;
+      auto op = c.request(http_method::get, url(path), std::string{}, http_headers{}, sink);
+      auto r = co_await std::move(op);
+      EXPECT_TRUE(r.has_value()) << path;
+      if (!r) co_return;
+      EXPECT_EQ(r->status, 200u);
+      EXPECT_TRUE(r->body.empty()) << "the body went to the sink, not the response";
+      EXPECT_EQ(sink.begins, 1);
+      EXPECT_EQ(sink.status, 200u);
+      EXPECT_EQ(sink.body.size(), 2u * 1024 * 1024) << path;
+      EXPECT_GT(sink.pieces, 1u) << "streamed, not buffered whole";
+      if (std::string_view(path) == "/big") {
+        EXPECT_EQ(sink.length, std::optional<std::uint64_t>(2u * 1024 * 1024));
+      } else {
+        EXPECT_FALSE(sink.length.has_value());
+      }
+    }
+    // An error status still begins the sink, so it can tell a body to keep from one to drop.
+    collecting_sink missing;
+    auto op404 = c.request(http_method::get, url("/missing"), std::string{}, http_headers{}, missing);
+    auto r404 = co_await std::move(op404);
+    EXPECT_TRUE(r404 && r404->status == 404u);
+    EXPECT_EQ(missing.status, 404u);
+    EXPECT_EQ(missing.body, "not found");
+  };
+  run_client(body());
+}
+
+TEST_F(http_fixture, sink_errors_abort_the_request_unchanged) {
+  auto body = [&]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    http_options o{.max_body = 4 << 20};
+    http_client c(ex, o);
+    collecting_sink sink;
+    sink.fail_after = 100 * 1024;
+    auto op = c.request(http_method::get, url("/big"), std::string{}, http_headers{}, sink);
+    auto r = co_await std::move(op);
+    EXPECT_EQ(r.error(), make_error_code(std::errc::no_space_on_device));
+    EXPECT_LT(sink.body.size(), 2u * 1024 * 1024);
+  };
+  run_client(body());
+}
+
+TEST_F(http_fixture, streaming_timeout_is_an_idle_bound) {
+  auto body = [&]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    http_options o{.request_timeout = 200ms};
+    http_client c(ex, o);
+    collecting_sink sink;
+    auto op = c.request(http_method::get, url("/hang"), std::string{}, http_headers{}, sink);
+    auto r = co_await std::move(op);
+    EXPECT_EQ(r.error(), errc::timeout);
+    EXPECT_EQ(sink.begins, 0);
   };
   run_client(body());
 }

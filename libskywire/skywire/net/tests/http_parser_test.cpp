@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 namespace skywire::net {
@@ -93,6 +94,57 @@ TEST(http_parser, head_response_ignores_content_length) {
   auto r = parse("HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n", 7, {}, true, false);
   ASSERT_TRUE(r.has_value());
   EXPECT_TRUE(r->body.empty());
+}
+
+struct recording_sink final : http_body_sink {
+  std::string log;  // "begin <status> <length|->" then the body pieces
+  result<void> begin(unsigned status, const http_headers&, std::optional<std::uint64_t> length) override {
+    log += "begin " + std::to_string(status) + " " + (length ? std::to_string(*length) : "-") + "|";
+    return {};
+  }
+  result<void> write(byte_view piece) override {
+    log.append(reinterpret_cast<const char*>(piece.data()), piece.size());
+    return {};
+  }
+};
+
+// The sink sees begin() exactly once, before the body, for every framing, including bodies
+// Beast never opens a body reader for (empty Content-Length and HEAD-like 204s).
+TEST(http_parser, sink_gets_begin_then_the_body) {
+  const struct {
+    std::string_view wire;
+    std::string_view expect;
+  } cases[] = {
+      {simple, "begin 201 5|hello"},
+      {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n", "begin 200 -|abcde"},
+      {"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", "begin 200 0|"},
+      {"HTTP/1.1 204 No Content\r\n\r\n", "begin 204 0|"},
+      {"HTTP/1.1 200 OK\r\n\r\nuntil-eof", "begin 200 -|until-eof"},
+  };
+  for (const auto& c : cases) {
+    for (std::size_t step : {std::size_t{1}, std::size_t{7}, c.wire.size()}) {
+      recording_sink sink;
+      http_response_parser p(http_limits{}, false, &sink);
+      std::string pending;
+      for (std::size_t i = 0; i < c.wire.size() && !p.done(); i += step) {
+        pending += c.wire.substr(i, step);
+        std::size_t off = 0;
+        while (off < pending.size() && !p.done()) {
+          auto used = p.put(as_bytes(std::string_view(pending).substr(off)));
+          ASSERT_TRUE(used.has_value());
+          if (*used == 0) break;
+          off += *used;
+        }
+        pending.erase(0, off);
+      }
+      if (!p.done()) {
+        ASSERT_TRUE(p.put_eof().has_value());
+      }
+      ASSERT_TRUE(p.done());
+      EXPECT_EQ(sink.log, c.expect) << c.wire << " step " << step;
+      EXPECT_TRUE(p.release().body.empty());
+    }
+  }
 }
 
 }  // namespace
