@@ -84,7 +84,7 @@ asio::awaitable<void> server_state::handshake(std::shared_ptr<server_state> self
   }
   if (self->closed) co_return;
   auto s = std::make_shared<server_session>(server_session{
-      keys->remote, ip, yamux::session(std::move(keys->socket), yamux::role::server), std::move(keys->sealer),
+      keys->remote, ip, yamux::session(std::move(keys->socket), yamux::role::server, self->cfg.session), std::move(keys->sealer),
       std::move(keys->opener), replay_guard{}});
   auto old = self->sessions.find(s->client);
   if (old != self->sessions.end()) old->second->ys.close();  // one session per client pk

@@ -36,6 +36,7 @@
 #include "skywire/base/result.hpp"
 #include "skywire/crypto/keys.hpp"
 #include "skywire/dmsg/limits.hpp"
+#include "skywire/dmsg/yamux/session_core.hpp"
 
 namespace skywire::dmsg {
 
@@ -49,6 +50,9 @@ struct server_config {
   std::size_t max_sessions_per_ip = limits::default_sessions_per_ip;
   std::chrono::steady_clock::duration update_interval = std::chrono::minutes(1);
   std::chrono::steady_clock::duration retry_interval = std::chrono::seconds(1);
+  // yamux settings of client sessions. The keepalive (ping every 30 s, answer within 10 s, as
+  // Go's yamux) is what drops a client that vanished without closing its TCP connection.
+  yamux::config session{};
 };
 
 class server_state;
