@@ -1,10 +1,17 @@
 // Fuzz target: arbitrary bytes as the body of POST /dmsg-discovery/entry/ (and of DELETE
 // /dmsg-discovery/entry) handed to the dmsg discovery's API logic with a memory store, no
-// sockets; then the listing endpoints over whatever got stored. Must never crash, hang or
+// sockets (the API's coroutines run to completion on a local io_context: with the memory store
+// they never suspend); then the listing endpoints over whatever got stored. Must never crash, hang or
 // over-allocate; every reply must be a status the Go discovery can send with a JSON body.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <exception>
+#include <string>
 #include <string_view>
 
 #include "dmsg-discovery/api.hpp"
@@ -21,6 +28,32 @@ void check(const skywire::net::http_reply& r) {
   if (r.content_type != "application/json" || r.body.empty()) std::abort();
 }
 
+boost::asio::awaitable<void> exercise(const skywire::svc::dmsg_discovery::api& a, std::string body, bool timeout) {
+  auto p1 = a.post_entry(body, timeout);
+  const auto r_p1 = co_await std::move(p1);
+  check(r_p1);
+  auto p2 = a.post_entry(body, false);  // the same again: iteration rules against what is stored
+  const auto r_p2 = co_await std::move(p2);
+  check(r_p2);
+  auto av = a.available_servers();
+  const auto r_av = co_await std::move(av);
+  check(r_av);
+  auto all = a.all_servers();
+  const auto r_all = co_await std::move(all);
+  check(r_all);
+  auto cl = a.client_entries();
+  const auto r_cl = co_await std::move(cl);
+  check(r_cl);
+  auto vi = a.visor_entries();
+  const auto r_vi = co_await std::move(vi);
+  check(r_vi);
+  auto del = a.delete_entry(body);
+  const auto r_del = co_await std::move(del);
+  check(r_del);
+  auto sw = a.sweep();
+  (void)co_await std::move(sw);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -35,13 +68,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   api_options opt;
   opt.test_mode = size > 0 && (data[0] & 1);
   const api a(*db, clock, log, opt);
-  check(a.post_entry(body, size > 1 && (data[1] & 1)));
-  check(a.post_entry(body, false));  // the same again: iteration rules against what is stored
-  check(a.available_servers());
-  check(a.all_servers());
-  check(a.client_entries());
-  check(a.visor_entries());
-  check(a.delete_entry(body));
-  (void)a.sweep();
+  boost::asio::io_context ctx;
+  bool done = false;
+  boost::asio::co_spawn(ctx, exercise(a, std::string(body), size > 1 && (data[1] & 1)),
+                        [&](std::exception_ptr e) {
+                          if (e) std::abort();
+                          done = true;
+                        });
+  ctx.run();
+  if (!done) std::abort();
   return 0;
 }

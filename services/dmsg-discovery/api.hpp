@@ -1,7 +1,9 @@
 #pragma once
 // The dmsg discovery HTTP API (spec/dmsg.md §7; Go: internal/dmsg-discovery/api/api.go) as
-// request -> reply functions over a store, an injected clock and a logger. No sockets here:
+// request -> reply coroutines over a store, an injected clock and a logger. No sockets here:
 // service.hpp puts it behind net::http_server; the fuzz target calls post_entry directly.
+// Every endpoint is a coroutine because the store may be networked (Redis); with the memory and
+// SQLite stores they complete without suspending. String arguments are taken by value.
 //
 // Endpoints (exact paths, Go's chi semantics: unknown path 404 text, known path with another
 // method 405 with an empty body, e.g. POST /dmsg-discovery/entry without the slash):
@@ -34,6 +36,8 @@
 #include "skywire/crypto/keys.hpp"
 #include "skywire/net/http_server.hpp"
 
+#include <boost/asio/awaitable.hpp>
+
 #include <chrono>
 #include <cstddef>
 #include <string>
@@ -58,6 +62,14 @@ struct build_info {
 struct api_options {
   bool test_mode = false;
   std::vector<crypto::public_key> nm_whitelist;  // deregister callers; empty = always 403
+  // Server classification (the vendored Go discovery's --auth / --official-servers): when
+  // either is set, every stored server entry gets serverType "official" (its posted serverType
+  // equals auth_passphrase, or its pk is listed) or "community", and keeps the signature it was
+  // posted with. Unlike Go, an unset or empty passphrase matches nobody (Go lets every server
+  // that sends no serverType pass as official), and with neither option entries are stored as
+  // posted.
+  std::string auth_passphrase;
+  std::vector<crypto::public_key> official_servers;
   build_info build;
 };
 
@@ -68,20 +80,21 @@ class api {
   api(const api&) = delete;  // the router's handlers point at this object
   api& operator=(const api&) = delete;
 
-  net::http_reply handle(const net::http_request& req) const;
+  // `req` must stay valid until the returned awaitable completes.
+  boost::asio::awaitable<net::http_reply> handle(const net::http_request& req) const;
 
   // The endpoints, without HTTP.
-  net::http_reply get_entry(std::string_view pk_text) const;
-  net::http_reply post_entry(std::string_view body, bool timeout) const;
-  net::http_reply delete_entry(std::string_view body) const;
-  net::http_reply client_entries() const;
-  net::http_reply visor_entries() const;
-  net::http_reply available_servers() const;
-  net::http_reply all_servers() const;
-  net::http_reply deregister(const net::http_request& req) const;
+  boost::asio::awaitable<net::http_reply> get_entry(std::string pk_text) const;
+  boost::asio::awaitable<net::http_reply> post_entry(std::string body, bool timeout) const;
+  boost::asio::awaitable<net::http_reply> delete_entry(std::string body) const;
+  boost::asio::awaitable<net::http_reply> client_entries() const;
+  boost::asio::awaitable<net::http_reply> visor_entries() const;
+  boost::asio::awaitable<net::http_reply> available_servers() const;
+  boost::asio::awaitable<net::http_reply> all_servers() const;
+  boost::asio::awaitable<net::http_reply> deregister(const net::http_request& req) const;
   net::http_reply health() const;
 
-  result<std::size_t> sweep() const;
+  boost::asio::awaitable<result<std::size_t>> sweep() const;
 
   // `{"message":…,"code":status}` with that status.
   static net::http_reply message_reply(unsigned status, std::string_view message);
@@ -94,8 +107,5 @@ class api {
   std::string started_at_;
   net::http_router router_;
 };
-
-// RFC 3339 with nanoseconds, trailing zeros trimmed, UTC ("Z"), like Go's time.Time JSON.
-std::string rfc3339_nano(base::clock::wall_time t);
 
 }  // namespace skywire::svc::dmsg_discovery

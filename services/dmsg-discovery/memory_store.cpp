@@ -13,32 +13,32 @@ bool alive(const record& r, std::int64_t now) { return r.expires_at_ns == 0 || r
 
 class memory_store final : public store {
  public:
-  result<void> put(const record& r) override {
-    records_[r.pk] = r;
-    return {};
+  store_op<void> put(record r, std::int64_t) override {
+    records_[r.pk] = std::move(r);
+    co_return result<void>{};
   }
-  result<std::optional<std::string>> get(std::string_view pk, std::int64_t now) override {
-    auto it = records_.find(std::string(pk));
-    if (it == records_.end() || !alive(it->second, now)) return std::optional<std::string>{};
-    return std::optional<std::string>(it->second.json);
+  store_op<std::optional<std::string>> get(std::string pk, std::int64_t now) override {
+    auto it = records_.find(pk);
+    if (it == records_.end() || !alive(it->second, now)) co_return std::optional<std::string>{};
+    co_return std::optional<std::string>(it->second.json);
   }
-  result<void> remove(std::string_view pk) override {
-    records_.erase(std::string(pk));
-    return {};
+  store_op<void> remove(std::string pk) override {
+    records_.erase(pk);
+    co_return result<void>{};
   }
-  result<std::vector<std::string>> client_pks(std::int64_t now) override {
+  store_op<std::vector<std::string>> client_pks(std::int64_t now) override {
     std::vector<std::string> out;
     for (const auto& [pk, r] : records_)
       if (r.client && alive(r, now)) out.push_back(pk);
-    return out;
+    co_return out;
   }
-  result<std::vector<std::string>> visor_pks(std::int64_t now) override {
+  store_op<std::vector<std::string>> visor_pks(std::int64_t now) override {
     std::vector<std::string> out;
     for (const auto& [pk, r] : records_)
       if (r.visor && alive(r, now)) out.push_back(pk);
-    return out;
+    co_return out;
   }
-  result<std::vector<std::string>> server_entries(std::int64_t now, std::size_t limit) override {
+  store_op<std::vector<std::string>> server_entries(std::int64_t now, std::size_t limit) override {
     std::vector<const record*> all;
     for (const auto& [pk, r] : records_)
       if (r.server && alive(r, now)) all.push_back(&r);
@@ -49,10 +49,10 @@ class memory_store final : public store {
     std::vector<std::string> out;
     out.reserve(all.size());
     for (const auto* r : all) out.push_back(r->json);
-    return out;
+    co_return out;
   }
-  result<std::size_t> drop_expired(std::int64_t now) override {
-    return std::erase_if(records_, [now](const auto& kv) { return !alive(kv.second, now); });
+  store_op<std::size_t> drop_expired(std::int64_t now) override {
+    co_return std::erase_if(records_, [now](const auto& kv) { return !alive(kv.second, now); });
   }
 
  private:

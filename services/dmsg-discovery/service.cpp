@@ -42,7 +42,8 @@ asio::awaitable<void> service::sweep_loop() {
     t.expires_after(opt_.sweep_interval);
     auto [ec] = co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
     if (ec) co_return;
-    if (auto r = api_.sweep(); !r) log_->error("expiry sweep failed: {}", r.error().message());
+    auto op = api_.sweep();
+    if (auto r = co_await std::move(op); !r) log_->error("expiry sweep failed: {}", r.error().message());
   }
 }
 

@@ -94,7 +94,7 @@ class sqlite_store final : public store {
     return {};
   }
 
-  result<void> put(const record& r) override {
+  result<void> put_now(const record& r) {
     auto* s = put_.get();
     reset_guard g{s};
     sqlite3_bind_text(s, 1, r.pk.data(), static_cast<int>(r.pk.size()), SQLITE_STATIC);
@@ -108,7 +108,7 @@ class sqlite_store final : public store {
     return {};
   }
 
-  result<std::optional<std::string>> get(std::string_view pk, std::int64_t now) override {
+  result<std::optional<std::string>> get_now(std::string_view pk, std::int64_t now) {
     auto* s = get_.get();
     reset_guard g{s};
     sqlite3_bind_text(s, 1, pk.data(), static_cast<int>(pk.size()), SQLITE_STATIC);
@@ -119,7 +119,7 @@ class sqlite_store final : public store {
     return std::optional<std::string>(column_text(s, 0));
   }
 
-  result<void> remove(std::string_view pk) override {
+  result<void> remove_now(std::string_view pk) {
     auto* s = del_.get();
     reset_guard g{s};
     sqlite3_bind_text(s, 1, pk.data(), static_cast<int>(pk.size()), SQLITE_STATIC);
@@ -128,14 +128,19 @@ class sqlite_store final : public store {
     return {};
   }
 
-  result<std::vector<std::string>> client_pks(std::int64_t now) override { return column_list(clients_, now, -1); }
-  result<std::vector<std::string>> visor_pks(std::int64_t now) override { return column_list(visors_, now, -1); }
-  result<std::vector<std::string>> server_entries(std::int64_t now, std::size_t limit) override {
+  // SQLite calls are short and local: they run inline, without suspending.
+  store_op<void> put(record r, std::int64_t) override { co_return put_now(r); }
+  store_op<std::optional<std::string>> get(std::string pk, std::int64_t now) override { co_return get_now(pk, now); }
+  store_op<void> remove(std::string pk) override { co_return remove_now(pk); }
+  store_op<std::vector<std::string>> client_pks(std::int64_t now) override { co_return column_list(clients_, now, -1); }
+  store_op<std::vector<std::string>> visor_pks(std::int64_t now) override { co_return column_list(visors_, now, -1); }
+  store_op<std::vector<std::string>> server_entries(std::int64_t now, std::size_t limit) override {
     const auto l = static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX));
-    return column_list(servers_, now, l);
+    co_return column_list(servers_, now, l);
   }
+  store_op<std::size_t> drop_expired(std::int64_t now) override { co_return drop_expired_now(now); }
 
-  result<std::size_t> drop_expired(std::int64_t now) override {
+  result<std::size_t> drop_expired_now(std::int64_t now) {
     auto* s = expire_.get();
     reset_guard g{s};
     sqlite3_bind_int64(s, 1, now);

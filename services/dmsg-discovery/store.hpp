@@ -2,19 +2,28 @@
 // dmsg discovery storage (spec/dmsg.md §7.6): pk -> the entry's JSON as served, with what the
 // listing endpoints need (has client part, has server part, client_type "visor") and an expiry.
 //
-// The Go discovery stores in Redis (keys `<pk hex>` with TTL, sets servers/clients/
-// visorClients). Redis is NOT implemented here: we offer an in-memory store (lost on restart;
-// the default of `skywire dmsg disc`) and SQLite (one file, WAL, survives restarts). A Redis
-// store would be a third implementation of this interface.
+// Three implementations: in memory (lost on restart; the default of `skywire dmsg disc`),
+// SQLite (one file, WAL, survives restarts) and Redis (redis_store.hpp: the Go discovery's own
+// key layout, so a Go discovery and ours can share one Redis).
+//
+// Every operation is a coroutine (awaitable<result<…>>) so that a networked store never blocks
+// the service's executor; the memory and SQLite stores complete without suspending. Arguments
+// are taken by value, so a caller may pass temporaries to the call (but, g++ 12, must name the
+// returned awaitable before co_await-ing it).
 //
 // Time: `now` is Unix nanoseconds from the service's injected clock. A record whose expiry has
 // passed is invisible to every read at once (like a Redis key TTL); drop_expired() removes such
-// records (the discovery's 10 s sweep). expires_at_ns == 0 means never.
+// records (the discovery's 10 s sweep). expires_at_ns == 0 means never. put() gets `now` too:
+// Redis turns expires_at_ns into a relative TTL (expires_at_ns - now) and from then on Redis'
+// own clock decides; a record put already expired is not stored.
 //
 // Errors: the SQLite store reports SQLite failures in category "sqlite" (value = SQLite result
-// code); the memory store never fails. Stores are used from the service's single executor and
-// are not thread-safe.
+// code); the Redis store reports the Redis client's errors (common/redis_errc.hpp, socket
+// errors, net::errc::timeout); the memory store never fails. Stores are used from the service's
+// single executor and are not thread-safe.
 #include "skywire/base/result.hpp"
+
+#include <boost/asio/awaitable.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -35,19 +44,23 @@ struct record {
   std::int64_t expires_at_ns = 0;
 };
 
+template <class T>
+using store_op = boost::asio::awaitable<result<T>>;
+
 class store {
  public:
   virtual ~store() = default;
-  virtual result<void> put(const record& r) = 0;
-  virtual result<std::optional<std::string>> get(std::string_view pk, std::int64_t now) = 0;
+  virtual store_op<void> put(record r, std::int64_t now) = 0;
+  virtual store_op<std::optional<std::string>> get(std::string pk, std::int64_t now) = 0;
   // Removing an absent key is not an error.
-  virtual result<void> remove(std::string_view pk) = 0;
-  virtual result<std::vector<std::string>> client_pks(std::int64_t now) = 0;
-  virtual result<std::vector<std::string>> visor_pks(std::int64_t now) = 0;
+  virtual store_op<void> remove(std::string pk) = 0;
+  // Sorted by pk.
+  virtual store_op<std::vector<std::string>> client_pks(std::int64_t now) = 0;
+  virtual store_op<std::vector<std::string>> visor_pks(std::int64_t now) = 0;
   // JSON of server records, a random sample of at most `limit`.
-  virtual result<std::vector<std::string>> server_entries(std::int64_t now, std::size_t limit) = 0;
-  // Returns how many records were dropped.
-  virtual result<std::size_t> drop_expired(std::int64_t now) = 0;
+  virtual store_op<std::vector<std::string>> server_entries(std::int64_t now, std::size_t limit) = 0;
+  // Returns how many records (Redis: stale set members) were dropped.
+  virtual store_op<std::size_t> drop_expired(std::int64_t now) = 0;
 };
 
 std::unique_ptr<store> make_memory_store();

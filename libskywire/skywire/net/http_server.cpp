@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <stdexcept>
 #include <array>
 #include <cctype>
 #include <list>
@@ -121,24 +122,35 @@ std::optional<std::string> http_request::query_param(std::string_view key) const
 // ---- router --------------------------------------------------------------------------------
 
 void http_router::add(http_method method, std::string path, http_handler h) {
-  routes_.push_back({method, std::move(path), false, std::move(h)});
+  routes_.push_back({method, std::move(path), false, std::move(h), nullptr});
 }
 
 void http_router::add_prefix(http_method method, std::string prefix, http_handler h) {
-  routes_.push_back({method, std::move(prefix), true, std::move(h)});
+  routes_.push_back({method, std::move(prefix), true, std::move(h), nullptr});
 }
 
-http_reply http_router::route(const http_request& req) const {
+void http_router::add_async(http_method method, std::string path, http_async_handler h) {
+  routes_.push_back({method, std::move(path), false, nullptr, std::move(h)});
+}
+
+void http_router::add_prefix_async(http_method method, std::string prefix, http_async_handler h) {
+  routes_.push_back({method, std::move(prefix), true, nullptr, std::move(h)});
+}
+
+const http_router::route_entry* http_router::match(const http_request& req, bool& path_known) const {
   const route_entry* best = nullptr;
-  bool path_known = false;
+  path_known = false;
   for (const auto& r : routes_) {
-    const bool match = r.prefix ? req.path.starts_with(r.path) : req.path == r.path;
-    if (!match) continue;
+    const bool m = r.prefix ? req.path.starts_with(r.path) : req.path == r.path;
+    if (!m) continue;
     path_known = true;
     if (!req.method || *req.method != r.method) continue;
     if (!best || (best->prefix && (!r.prefix || r.path.size() > best->path.size()))) best = &r;
   }
-  if (best) return best->h(req);
+  return best;
+}
+
+http_reply http_router::no_route(bool path_known) {
   http_reply rep;
   if (path_known) {
     rep.status = 405;
@@ -151,6 +163,23 @@ http_reply http_router::route(const http_request& req) const {
   return rep;
 }
 
+http_reply http_router::route(const http_request& req) const {
+  bool path_known = false;
+  const route_entry* best = match(req, path_known);
+  if (!best) return no_route(path_known);
+  if (!best->h) throw std::logic_error("http_router::route on an asynchronous route (use route_async)");
+  return best->h(req);
+}
+
+asio::awaitable<http_reply> http_router::route_async(const http_request& req) const {
+  bool path_known = false;
+  const route_entry* best = match(req, path_known);
+  if (!best) co_return no_route(path_known);
+  if (best->h) co_return best->h(req);
+  auto op = best->async_h(req);
+  co_return co_await std::move(op);
+}
+
 http_handler http_router::handler() const {
   auto copy = std::make_shared<const http_router>(*this);
   return [copy](const http_request& req) { return copy->route(req); };
@@ -159,13 +188,14 @@ http_handler http_router::handler() const {
 // ---- server --------------------------------------------------------------------------------
 
 struct http_server::state {
-  state(asio::any_io_executor e, http_handler h, http_server_options o, base::logger l)
-      : ex(e), handler(std::move(h)), opt(std::move(o)), log(std::move(l)),
+  state(asio::any_io_executor e, http_handler h, http_async_handler ah, http_server_options o, base::logger l)
+      : ex(e), handler(std::move(h)), async_handler(std::move(ah)), opt(std::move(o)), log(std::move(l)),
         group(e, opt.max_connections + 1) {
     if (!opt.error_reply) opt.error_reply = default_error_reply;
   }
   asio::any_io_executor ex;
   http_handler handler;
+  http_async_handler async_handler;  // set instead of handler by the asynchronous constructor
   http_server_options opt;
   base::logger log;
   std::optional<tcp::acceptor> acceptor;
@@ -269,7 +299,13 @@ asio::awaitable<void> serve_connection(state_ptr st, tcp::socket socket) {
     const bool keep = msg.keep_alive() && !st->stopping;
     const unsigned version = msg.version();
 
-    http_reply rep = st->handler(req);
+    http_reply rep;
+    if (st->async_handler) {
+      auto op = st->async_handler(req);
+      rep = co_await std::move(op);
+    } else {
+      rep = st->handler(req);
+    }
     st->log->debug("http {} {} {} -> {}", remote, req.method_text, req.target, rep.status);
     auto res = make_response(std::move(rep), version, keep && !st->stopping);
     stream.expires_after(opt.write_timeout);
@@ -314,7 +350,12 @@ asio::awaitable<void> accept_loop(state_ptr st) {
 
 http_server::http_server(asio::any_io_executor ex, http_handler handler, http_server_options options,
                          base::logger log)
-    : state_(std::make_shared<state>(std::move(ex), std::move(handler), std::move(options),
+    : state_(std::make_shared<state>(std::move(ex), std::move(handler), nullptr, std::move(options),
+                                     std::move(log))) {}
+
+http_server::http_server(asio::any_io_executor ex, http_async_handler handler, http_server_options options,
+                         base::logger log)
+    : state_(std::make_shared<state>(std::move(ex), nullptr, std::move(handler), std::move(options),
                                      std::move(log))) {}
 
 http_server::~http_server() {

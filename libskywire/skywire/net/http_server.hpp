@@ -13,7 +13,10 @@
 // Handlers are synchronous functions of the complete request (head + body, already bounded):
 // they run on the server's executor and must not block for long (the discovery's SQLite writes
 // are the slowest thing we do there). A handler that throws is a bug: the connection is closed
-// and the exception escapes from shutdown()/join() via task_group.
+// and the exception escapes from shutdown()/join() via task_group. Services whose replies wait
+// on I/O (e.g. a Redis-backed store) use an http_async_handler instead (route_async / the
+// second constructor): it is awaited on the server's executor, `req` stays valid until it
+// completes, and the connection waits for it (bounded by whatever the handler bounds).
 //
 // Limits and timeouts (defaults = the Go services' http.Server settings):
 //   max_header 16 KiB  -> 431 and close;   max_body (default 64 KiB) -> 413 and close, checked
@@ -79,6 +82,7 @@ struct http_reply {
 };
 
 using http_handler = std::function<http_reply(const http_request&)>;
+using http_async_handler = std::function<boost::asio::awaitable<http_reply>(const http_request&)>;
 
 // Exact-path and prefix routing by method. A path known for another method answers 405 (empty
 // body); an unknown path 404 "404 page not found\n" (text/plain), like Go's chi router.
@@ -87,7 +91,12 @@ class http_router {
   void add(http_method method, std::string path, http_handler h);
   // Matches any path starting with `prefix` (longest prefix wins; exact routes first).
   void add_prefix(http_method method, std::string prefix, http_handler h);
+  // Asynchronous routes; a router that has any must be used through route_async.
+  void add_async(http_method method, std::string path, http_async_handler h);
+  void add_prefix_async(http_method method, std::string prefix, http_async_handler h);
   http_reply route(const http_request& req) const;
+  // Routes to a synchronous or an asynchronous handler (same matching as route).
+  boost::asio::awaitable<http_reply> route_async(const http_request& req) const;
   // A handler that routes through (a copy of) this router.
   http_handler handler() const;
 
@@ -97,7 +106,10 @@ class http_router {
     std::string path;
     bool prefix;
     http_handler h;
+    http_async_handler async_h;
   };
+  const route_entry* match(const http_request& req, bool& path_known) const;
+  static http_reply no_route(bool path_known);
   std::vector<route_entry> routes_;
 };
 
@@ -115,6 +127,8 @@ struct http_server_options {
 class http_server {
  public:
   http_server(boost::asio::any_io_executor ex, http_handler handler, http_server_options options,
+              base::logger log);
+  http_server(boost::asio::any_io_executor ex, http_async_handler handler, http_server_options options,
               base::logger log);
   ~http_server();
   http_server(const http_server&) = delete;

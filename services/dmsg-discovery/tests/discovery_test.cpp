@@ -243,11 +243,59 @@ TEST(Discovery, TestModeServersOrderingAndExpiry) {
     EXPECT_EQ(gone.error(), disc::errc::entry_not_found);
     auto none = co_await dc.all_servers();
     EXPECT_EQ(none.error(), disc::errc::no_available_servers);
-    EXPECT_EQ(*svc.api().sweep(), 5u);
+    auto sweep1 = svc.api().sweep();
+    EXPECT_EQ(*co_await std::move(sweep1), 5u);
     h.clock.advance(60s);
-    EXPECT_EQ(*svc.api().sweep(), 1u);
+    auto sweep2 = svc.api().sweep();
+    EXPECT_EQ(*co_await std::move(sweep2), 1u);
     auto pks = co_await dc.client_pks();
     EXPECT_EQ(*pks, std::vector<crypto::public_key>{pc.static_pk});
+  });
+}
+
+// --auth / --official-servers: the stored serverType is the discovery's verdict, the posted
+// signature is kept, and an unset passphrase never matches (stricter than Go).
+TEST(Discovery, ServersClassifiedOfficialOrCommunity) {
+  harness h;
+  h.opt.api.test_mode = true;
+  h.opt.api.auth_passphrase = "s3cret";
+  h.opt.api.official_servers = {keys("listed").pk};
+  h.run([&](service&, std::string url) -> asio::awaitable<void> {
+    auto dc = make_client(co_await asio::this_coro::executor, url, h.clock);
+    const struct {
+      const char* seed;
+      const char* posted;
+      const char* stored;
+    } cases[] = {{"with-pass", "s3cret", "official"},
+                 {"wrong-pass", "guess", "community"},
+                 {"no-type", "", "community"},
+                 {"listed", "", "official"},
+                 {"claims-official", "official", "community"}};
+    for (const auto& c : cases) {
+      auto kp = keys(c.seed);
+      auto e = wire::disc::make_server_entry(kp.pk, 0, h.now(), "127.0.0.1:9000", 10);
+      e.server->server_type = c.posted;
+      wire::disc::sign(e, kp.sk);
+      auto posted = co_await dc.post_entry(e);
+      EXPECT_TRUE(posted) << c.seed;
+      auto got = co_await dc.get_entry(kp.pk);
+      EXPECT_TRUE(got && got->server) << c.seed;
+      if (!got || !got->server) continue;
+      EXPECT_EQ(got->server->server_type, c.stored) << c.seed;
+      EXPECT_EQ(got->signature, e.signature) << c.seed << ": the posted signature is kept";
+    }
+  });
+
+  harness plain;  // neither option: entries are stored as posted
+  plain.opt.api.test_mode = true;
+  plain.run([&](service&, std::string url) -> asio::awaitable<void> {
+    auto dc = make_client(co_await asio::this_coro::executor, url, plain.clock);
+    auto kp = keys("as-posted");
+    auto e = wire::disc::make_server_entry(kp.pk, 0, plain.now(), "127.0.0.1:9000", 10);
+    wire::disc::sign(e, kp.sk);
+    EXPECT_TRUE(co_await dc.post_entry(e));
+    auto got = co_await dc.get_entry(kp.pk);
+    EXPECT_TRUE(got && got->server && got->server->server_type.empty());
   });
 }
 

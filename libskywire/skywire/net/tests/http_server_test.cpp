@@ -14,6 +14,7 @@
 #include <boost/asio/write.hpp>
 
 #include <array>
+#include <memory>
 #include <chrono>
 #include <string>
 
@@ -256,6 +257,59 @@ TEST(HttpServer, WorksWithHttpClient) {
     auto r = co_await c.request(http_method::post, std::move(url), std::move(body));
     EXPECT_TRUE(r);
     EXPECT_EQ(r->body, "payload");
+    co_await srv.shutdown(1s);
+  }());
+}
+
+// An asynchronous handler suspends without holding up other connections: the slow route waits
+// (bounded) until the fast route has been served on another connection; a blocking server would
+// answer it 500. Routing (405/404) is the same as for synchronous routes.
+asio::awaitable<http_reply> slow_route(const bool& fast_done) {
+  asio::steady_timer t(co_await asio::this_coro::executor);
+  for (int i = 0; i < 500 && !fast_done; ++i) {
+    t.expires_after(10ms);
+    co_await t.async_wait(asio::use_awaitable);
+  }
+  http_reply rep;
+  rep.status = fast_done ? 200 : 500;
+  rep.body = "slow";
+  co_return rep;
+}
+
+TEST(HttpServer, AsyncHandlersDoNotBlock) {
+  asio::io_context ctx;
+  run(ctx, []() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    bool fast_done = false;
+    auto router = std::make_shared<http_router>();
+    router->add_async(http_method::get, "/slow", [&fast_done](const http_request&) { return slow_route(fast_done); });
+    router->add(http_method::get, "/fast", [&fast_done](const http_request&) {
+      fast_done = true;
+      http_reply rep;
+      rep.body = "fast";
+      return rep;
+    });
+    http_async_handler h = [router](const http_request& req) { return router->route_async(req); };
+    http_server srv(ex, std::move(h), http_server_options{}, base::make_null_logger("t"));
+    auto port = *srv.listen("127.0.0.1", 0);
+    EXPECT_TRUE(srv.start());
+    auto a = co_await connect(port);
+    auto b = co_await connect(port);
+    co_await send(a, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+    co_await send(b, "GET /fast HTTP/1.1\r\nHost: x\r\n\r\nPUT /fast HTTP/1.1\r\nHost: x\r\n\r\n"
+                     "GET /none HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto fast = co_await read_response(b);
+    EXPECT_TRUE(fast && fast->body == "fast");
+    auto not_allowed = co_await read_response(b);
+    EXPECT_TRUE(not_allowed && not_allowed->status == 405u);
+    auto none = co_await read_response(b);
+    EXPECT_TRUE(none && none->status == 404u);
+    auto slow = co_await read_response(a);
+    EXPECT_TRUE(slow);
+    if (slow) {
+      EXPECT_EQ(slow->status, 200u);
+      EXPECT_EQ(slow->body, "slow");
+    }
     co_await srv.shutdown(1s);
   }());
 }
