@@ -15,6 +15,7 @@
 //	                              signature, re-serialises, verifies; prints "ok" or the error.
 //	sign -sk HEX                  signs stdin (SHA256 of the bytes), prints the sig hex.
 //	verify -pk HEX -sig HEX       verifies stdin; prints "ok" or the error.
+//	rpc-pty-server, rpc-pty-client  net/rpc + gob peers shaped like dmsgpty (rpc.go).
 //
 // Exit code 0 on success, 1 on a verification/decoding failure, 2 on usage errors.
 package main
@@ -98,6 +99,10 @@ func main() {
 		signRaw(args)
 	case "verify":
 		verifyRaw(args)
+	case "rpc-pty-server":
+		rpcPtyServer()
+	case "rpc-pty-client":
+		rpcPtyClient(args)
 	case "version":
 		fmt.Println(runtime.Version())
 	default:
