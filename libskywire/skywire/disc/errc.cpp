@@ -21,6 +21,9 @@ class category_impl final : public boost::system::error_category {
       case errc::server_error: return "something unexpected happened";
       case errc::unexpected_status: return "unexpected discovery response status";
       case errc::bad_response: return "malformed discovery response";
+      case errc::nonce_unavailable: return "error getting current nonce";
+      case errc::no_entry: return "no entry for this PK";
+      case errc::rejected: return "request rejected by the service";
     }
     return "unknown disc error";
   }

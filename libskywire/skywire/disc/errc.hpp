@@ -1,9 +1,11 @@
 #pragma once
-// Error codes of the dmsg discovery client (category "skywire.disc"): what the discovery
-// answered, mapped back from Go's message texts (spec/dmsg.md §7.5) the way the Go client's
-// error table does. A 422 whose cause text names a known validation rule comes back as the
-// matching wire::errc::disc_* code instead (disc_wrong_sequence, disc_outdated_timestamp, ...),
-// so callers compare against the same codes the discovery's own checks use.
+// Error codes of the HTTP service clients (category "skywire.disc"). For the dmsg discovery
+// client: what the discovery answered, mapped back from Go's message texts (spec/dmsg.md
+// §7.5) the way the Go client's error table does. A 422 whose cause text names a known
+// validation rule comes back as the matching wire::errc::disc_* code instead
+// (disc_wrong_sequence, disc_outdated_timestamp, ...), so callers compare against the same
+// codes the discovery's own checks use. The httpauth and address-resolver clients use the last
+// three.
 #include <boost/system/error_code.hpp>
 #include <type_traits>
 
@@ -18,6 +20,10 @@ enum class errc {
   server_error,            // 500 "something unexpected happened", or any other 5xx
   unexpected_status,       // a status/message pair the discovery API never sends
   bad_response,            // a 200 whose body is not what the endpoint returns
+  // httpauth services (httpauth_client.hpp, addr_resolver_client.hpp):
+  nonce_unavailable,       // GET /security/nonces/{pk} did not answer 200 with a nonce
+  no_entry,                // 404 from the address resolver: "no entry for this PK"
+  rejected,                // any other non-200 answer (the text: client's last_error())
 };
 
 const boost::system::error_category& category() noexcept;

@@ -1,5 +1,6 @@
 #include "skywire/net/errc.hpp"
 #include "skywire/net/stream.hpp"
+#include "skywire/net/tcp_stream.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
@@ -71,6 +72,10 @@ class tcp_dialer final : public stream_dialer {
 };
 
 }  // namespace
+
+std::unique_ptr<stream> make_tcp_stream(tcp::socket socket) {
+  return std::make_unique<tcp_stream_impl>(std::move(socket));
+}
 
 std::shared_ptr<stream_dialer> make_tcp_dialer(asio::any_io_executor ex) {
   return std::make_shared<tcp_dialer>(std::move(ex));

@@ -1,0 +1,130 @@
+// `skywire svc`: the deployment services (Go: skywire-services' binaries, `skywire svc …` in the
+// Go merged binary). `svc ar` runs the address resolver (services/address-resolver): its HTTP
+// API only, on embedded memory stores; the UDP/KCP side for SUDPH is not implemented yet.
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "address-resolver/service.hpp"
+#include "commands/commands.hpp"
+#include "commands/common.hpp"
+#include "httpauth/nonce_store.hpp"
+#include "skywire/base/clock.hpp"
+#include "skywire/base/log.hpp"
+#include "skywire/crypto/keys.hpp"
+
+namespace skywire::cli {
+namespace {
+
+namespace asio = boost::asio;
+namespace ar_svc = skywire::svc::address_resolver;
+
+struct ar_flags {
+  std::string addr = ":9093";
+  bool local = false;
+  bool trust_forwarded = false;
+  std::string log_level = "info";
+  std::string whitelist_keys;
+  std::size_t max_body = 64 * 1024;
+};
+
+int run_ar(const ar_flags& f) {
+  const auto level = parse_log_level(f.log_level);
+  if (!level) {
+    std::cerr << "error: unknown log level '" << f.log_level << "' (trace, debug, info, warn, error, off)\n";
+    return 2;
+  }
+  auto log = base::make_stderr_logger("address-resolver", *level);
+  ar_svc::service_options opt;
+  host_port listen;
+  if (split_host_port(f.addr, listen)) {
+    opt.host = listen.host;
+    opt.port = listen.port;
+  } else {
+    std::cerr << "error: --addr must be host:port or :port, got '" << f.addr << "'\n";
+    return 2;
+  }
+  opt.api.local_mode = f.local;
+  opt.api.trust_forwarding = f.trust_forwarded;
+  opt.max_body = f.max_body;
+  std::stringstream keys(f.whitelist_keys);
+  for (std::string text; std::getline(keys, text, ',');) {
+    if (text.empty()) continue;
+    auto pk = crypto::public_key::from_text(text);
+    if (!pk || pk->is_null()) {
+      std::cerr << "error: --whitelist-keys: '" << text << "' is not a public key\n";
+      return 2;
+    }
+    opt.api.nm_whitelist.push_back(*pk);
+  }
+
+  log->warn("bindings and nonces are kept in memory and lost on restart");
+  auto db = ar_svc::make_memory_store();
+  auto nonces = svc::httpauth::make_memory_nonce_store();
+  const base::system_clock clock;
+  asio::io_context ctx(1);
+  ar_svc::service svc(ctx.get_executor(), *db, *nonces, clock, log, opt);
+  auto port = svc.start();
+  if (!port) {
+    std::cerr << "error: cannot listen on " << f.addr << ": " << port.error().message() << "\n";
+    return 1;
+  }
+  asio::signal_set signals(ctx, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    log->info("signal {}: stopping", sig);
+    asio::co_spawn(ctx, svc.shutdown(std::chrono::seconds(5)), asio::detached);
+  });
+  ctx.run();
+  return 0;
+}
+
+void register_svc_ar(CLI::App& svc, run_state& state) {
+  auto flags = std::make_shared<ar_flags>();
+  CLI::App* ar = svc.add_subcommand(
+      "ar",
+      "Run an address resolver (Go: address-resolver), the HTTP side: visors bind their STCPR\n"
+      "port and addresses (POST/DELETE /bind/stcpr, signed with httpauth), others look them up\n"
+      "(GET /resolve/{stcpr|sudph}/{pk}), GET /transports lists who is bound, network monitors\n"
+      "deregister (DELETE /deregister/{network}); /security/nonces/{pk} and /health as usual.\n"
+      "Bindings and nonces live in memory (no Redis needed) and have no TTL.\n"
+      "Like Go, a visor may bind only from a public IPv4 address that it lists itself; --local\n"
+      "also accepts loopback and private sources, for a deployment on one machine or a LAN.\n"
+      "Not implemented yet: the UDP/KCP side (SUDPH binding and hole punching). Stops gracefully\n"
+      "on SIGINT/SIGTERM.");
+  ar->add_option("-a,--addr", flags->addr, "address to listen on: host:port or :port (all interfaces)")
+      ->capture_default_str();
+  ar->add_flag("--local", flags->local,
+               "local mode: let visors bind from loopback (127.0.0.0/8, ::1) and private (10/8, "
+               "172.16/12, 192.168/16, fc00::/7) addresses; refused by default like the Go resolver");
+  ar->add_flag("--trust-forwarded", flags->trust_forwarded,
+               "take the caller's IP from True-Client-IP / X-Real-IP / X-Forwarded-For (only behind "
+               "a reverse proxy that sets them; Go always does)");
+  ar->add_option("-l,--loglvl", flags->log_level,
+                 "trace, debug, info (every request), warn, error, off")
+      ->capture_default_str();
+  ar->add_option("--whitelist-keys", flags->whitelist_keys,
+                 "comma-separated public keys of network monitors allowed to call DELETE "
+                 "/deregister/{network} (none = always 403)");
+  ar->add_option("--max-body", flags->max_body, "largest accepted request body in bytes (413 above)")
+      ->capture_default_str();
+  ar->callback([flags, &state] { state.exit_code = run_ar(*flags); });
+}
+
+}  // namespace
+
+void register_svc(CLI::App& parent, run_state& state) {
+  CLI::App* svc = parent.add_subcommand("svc", "Deployment services (Go: skywire-services): ar");
+  svc->require_subcommand(1);
+  register_svc_ar(*svc, state);
+}
+
+}  // namespace skywire::cli
