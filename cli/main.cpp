@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
 
   skywire::cli::register_dmsg(app, state);
 
+  skywire::cli::register_svc(app, state);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -17,6 +17,9 @@ void register_config(CLI::App& parent, run_state& state);
 // `config gen-keys` and `config pk` (commands/config_keys.cpp).
 void register_config_keys(CLI::App& config, run_state& state);
 
+// `config gen`: a visor config (commands/config_gen.cpp).
+void register_config_gen(CLI::App& config, run_state& state);
+
 // `dmsg` and its subcommands (commands/dmsg.cpp): `dmsg disc`.
 void register_dmsg(CLI::App& parent, run_state& state);
 
@@ -28,5 +31,11 @@ void register_dmsg_http(CLI::App& dmsg, run_state& state);
 
 // `dmsg curl`: fetch dmsg://pk:port/path (commands/dmsg_curl.cpp).
 void register_dmsg_curl(CLI::App& dmsg, run_state& state);
+
+// `dmsg pty host|cli`: remote shell over dmsg (commands/dmsg_pty.cpp).
+void register_dmsg_pty(CLI::App& dmsg, run_state& state);
+
+// `svc` and its subcommands (commands/svc.cpp): `svc ar` (address resolver).
+void register_svc(CLI::App& parent, run_state& state);
 
 }  // namespace skywire::cli

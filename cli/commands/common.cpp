@@ -1,5 +1,5 @@
-// Shared helpers of the dmsg tool commands (see dmsg_common.hpp).
-#include "commands/dmsg_common.hpp"
+// Helpers shared by the command files (see common.hpp).
+#include "commands/common.hpp"
 
 #include "skywire/crypto/random.hpp"
 

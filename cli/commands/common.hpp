@@ -1,7 +1,7 @@
 #pragma once
-// Helpers shared by the dmsg tool commands (dmsg_server.cpp, dmsg_http.cpp, dmsg_curl.cpp):
-// address and log-level parsing and the secret key from -s / --sk-file (random when neither is
-// given). Errors are user-facing messages (never the secret itself).
+// Helpers shared by the command files (the dmsg tools, the services): address and log-level
+// parsing and the secret key from -s / --sk-file (random when neither is given). Errors are
+// user-facing messages (never the secret itself).
 #include <cstdint>
 #include <optional>
 #include <string>

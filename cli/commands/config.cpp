@@ -1,5 +1,5 @@
 // `skywire cli config`: the command group for visor configuration (Go: skywire-cli config).
-// Only the key commands exist so far; config generation will be registered here too.
+// Keys (gen-keys, pk) and the visor config (gen).
 #include "commands/commands.hpp"
 
 namespace skywire::cli {
@@ -9,6 +9,7 @@ void register_config(CLI::App& parent, run_state& state) {
       "config", "Generate or inspect a skywire configuration and its identity keys");
   config->require_subcommand(1);
   register_config_keys(*config, state);
+  register_config_gen(*config, state);
 }
 
 }  // namespace skywire::cli

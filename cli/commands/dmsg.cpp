@@ -1,8 +1,11 @@
 // `skywire dmsg`: the dmsg command group (Go: the dmsg binaries, reachable as `skywire dmsg …` in
 // the vendored skywire). `dmsg disc` (discovery), `dmsg server`
-// (dmsg_server.cpp), `dmsg http` (dmsg_http.cpp), `dmsg curl` (dmsg_curl.cpp).
+// (dmsg_server.cpp), `dmsg http` (dmsg_http.cpp), `dmsg curl` (dmsg_curl.cpp), `dmsg pty` (dmsg_pty.cpp).
 #include <csignal>
+#include <cstdlib>
+#include <exception>
 #include <iostream>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,6 +16,9 @@
 #include <boost/asio/signal_set.hpp>
 
 #include "commands/commands.hpp"
+#include "commands/common.hpp"
+#include "common/redis_url.hpp"
+#include "dmsg-discovery/redis_store.hpp"
 #include "dmsg-discovery/service.hpp"
 #include "skywire/base/clock.hpp"
 #include "skywire/base/log.hpp"
@@ -27,39 +33,42 @@ namespace disc_svc = skywire::svc::dmsg_discovery;
 struct disc_flags {
   std::string addr = ":9090";
   std::string db;
+  std::string redis;
   bool test_mode = false;
   std::string log_level = "info";
   std::vector<std::string> nm_pks;
+  std::string auth;
+  std::vector<std::string> official;
   std::size_t max_body = disc_svc::default_max_body;
 };
 
-// "host:port", ":port" or "[v6]:port".
-bool split_addr(const std::string& addr, std::string& host, std::uint16_t& port) {
-  const auto colon = addr.rfind(':');
-  if (colon == std::string::npos) return false;
-  host = addr.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  const std::string p = addr.substr(colon + 1);
-  if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos) return false;
-  const unsigned long v = std::stoul(p);
-  if (v > 65535) return false;
-  port = static_cast<std::uint16_t>(v);
-  return true;
-}
-
 int run_disc(const disc_flags& f) {
-  const auto level = spdlog::level::from_str(f.log_level);
-  if (level == spdlog::level::off && f.log_level != "off") {
-    std::cerr << "error: unknown log level '" << f.log_level << "' (trace, debug, info, warn, error)\n";
+  const auto level = parse_log_level(f.log_level);
+  if (!level) {
+    std::cerr << "error: unknown log level '" << f.log_level << "' (trace, debug, info, warn, error, off)\n";
     return 2;
   }
-  auto log = base::make_stderr_logger("dmsg-disc", level);
+  auto log = base::make_stderr_logger("dmsg-disc", *level);
   disc_svc::service_options opt;
-  if (!split_addr(f.addr, opt.host, opt.port)) {
+  host_port listen;
+  if (split_host_port(f.addr, listen)) {
+    opt.host = listen.host;
+    opt.port = listen.port;
+  } else {
     std::cerr << "error: --addr must be host:port or :port, got '" << f.addr << "'\n";
     return 2;
   }
   opt.api.test_mode = f.test_mode;
+  opt.api.auth_passphrase = f.auth;
+  if (const char* env = std::getenv("DMSG_DISC_AUTH"); env && f.auth.empty()) opt.api.auth_passphrase = env;
+  for (const auto& text : f.official) {
+    auto pk = crypto::public_key::from_text(text);
+    if (!pk || pk->is_null()) {
+      std::cerr << "error: --official-servers '" << text << "' is not a public key\n";
+      return 2;
+    }
+    opt.api.official_servers.push_back(*pk);
+  }
   opt.max_body = f.max_body;
   for (const auto& text : f.nm_pks) {
     auto pk = crypto::public_key::from_text(text);
@@ -70,9 +79,42 @@ int run_disc(const disc_flags& f) {
     opt.api.nm_whitelist.push_back(*pk);
   }
 
+  if (!f.db.empty() && !f.redis.empty()) {
+    std::cerr << "error: --db and --redis are mutually exclusive: choose one store\n";
+    return 2;
+  }
+
+  asio::io_context ctx(1);
   std::unique_ptr<disc_svc::store> db;
-  if (f.db.empty()) {
-    log->warn("no --db given: entries are kept in memory and lost on restart");
+  if (!f.redis.empty()) {
+    auto url = svc::common::parse_redis_url(f.redis);
+    if (!url) {
+      std::cerr << "error: --redis '" << f.redis << "': " << url.error().message() << "\n";
+      return 2;
+    }
+    // Like Go's dmsg-discovery, the password may come from the environment instead of the URL.
+    if (const char* pw = std::getenv("REDIS_PASSWORD"); pw != nullptr && *pw != '\0') url->password = pw;
+    // Connect and PING before serving: an unreachable Redis (or a refused password) is a start-up
+    // error, not a stream of 500s.
+    std::optional<result<std::unique_ptr<disc_svc::store>>> opened;
+    std::exception_ptr failure;
+    asio::co_spawn(ctx, disc_svc::open_redis_store(ctx.get_executor(), *url),
+                   [&](std::exception_ptr e, result<std::unique_ptr<disc_svc::store>> r) {
+                     failure = e;
+                     opened = std::move(r);
+                   });
+    ctx.run();
+    ctx.restart();
+    if (failure) std::rethrow_exception(failure);
+    if (!opened || !*opened) {
+      std::cerr << "error: cannot use Redis at " << url->display() << ": "
+                << (opened ? opened->error().message() : std::string("no answer")) << "\n";
+      return 1;
+    }
+    db = std::move(**opened);
+    log->info("entries stored in Redis at {} (the Go dmsg-discovery's key layout)", url->display());
+  } else if (f.db.empty()) {
+    log->warn("no --db or --redis given: entries are kept in memory and lost on restart");
     db = disc_svc::make_memory_store();
   } else {
     auto opened = disc_svc::open_sqlite_store(f.db);
@@ -81,11 +123,10 @@ int run_disc(const disc_flags& f) {
       return 1;
     }
     db = std::move(*opened);
-    log->info("entries stored in {}", f.db);
+    log->info("entries stored in SQLite database {}", f.db);
   }
 
   const base::system_clock clock;
-  asio::io_context ctx(1);
   disc_svc::service svc(ctx.get_executor(), *db, clock, log, opt);
   auto port = svc.start();
   if (!port) {
@@ -115,12 +156,16 @@ void register_dmsg(CLI::App& parent, run_state& state) {
       "publish their signed entries (GET/POST /dmsg-discovery/entry/…, available_servers,\n"
       "all_servers, entries, visorEntries, deregister, /health). Server entries expire 2 min\n"
       "after their last update; client entries are kept until deleted. Stops gracefully on\n"
-      "SIGINT/SIGTERM. Unlike Go it needs no Redis: entries live in memory or in SQLite (--db).");
+      "SIGINT/SIGTERM. Stores: memory (default, lost on restart), SQLite (--db FILE) or Redis\n"
+      "(--redis URL, the Go discovery's key layout: a Go and a C++ discovery can share it).");
   disc->add_option("-a,--addr", flags->addr, "address to listen on: host:port or :port (all interfaces)")
       ->capture_default_str();
   disc->add_option("--db", flags->db,
                    "SQLite database file (created if missing; survives restarts). Default: in memory, "
-                   "entries are lost on restart");
+                   "entries are lost on restart. Not with --redis");
+  disc->add_option("--redis", flags->redis,
+                   "Redis URL redis://[:password@]host:port[/db] (password also from env REDIS_PASSWORD, "
+                   "which wins). Checked at start: unreachable = exit 1. Not with --db");
   disc->add_flag("-t,--test-mode", flags->test_mode,
                  "accept server entries advertising loopback addresses (local test deployments); "
                  "refused by default like the Go discovery");
@@ -130,6 +175,11 @@ void register_dmsg(CLI::App& parent, run_state& state) {
   disc->add_option("--nm-pk", flags->nm_pks,
                    "public key of a network monitor allowed to call DELETE /dmsg-discovery/deregister "
                    "(repeatable; none = deregister always answers 403)");
+  disc->add_option("--auth", flags->auth,
+                   "passphrase that makes a dmsg server 'official' (the server sends it as serverType; "
+                   "also from env DMSG_DISC_AUTH). With this or --official-servers every server entry is "
+                   "stored as 'official' or 'community'");
+  disc->add_option("--official-servers", flags->official, "public keys of official dmsg servers (repeatable)");
   disc->add_option("--max-body", flags->max_body, "largest accepted request body in bytes (413 above)")
       ->capture_default_str();
   disc->callback([flags, &state] { state.exit_code = run_disc(*flags); });
@@ -137,6 +187,7 @@ void register_dmsg(CLI::App& parent, run_state& state) {
   register_dmsg_server(*dmsg, state);
   register_dmsg_http(*dmsg, state);
   register_dmsg_curl(*dmsg, state);
+  register_dmsg_pty(*dmsg, state);
 }
 
 }  // namespace skywire::cli

@@ -26,7 +26,7 @@
 #include <boost/asio/use_future.hpp>
 
 #include "commands/commands.hpp"
-#include "commands/dmsg_common.hpp"
+#include "commands/common.hpp"
 #include "skywire/base/clock.hpp"
 #include "skywire/base/log.hpp"
 #include "skywire/dmsg/client.hpp"

@@ -22,7 +22,7 @@
 #include <boost/url/pct_string_view.hpp>
 
 #include "commands/commands.hpp"
-#include "commands/dmsg_common.hpp"
+#include "commands/common.hpp"
 #include "skywire/base/clock.hpp"
 #include "skywire/base/log.hpp"
 #include "skywire/dmsg/client.hpp"

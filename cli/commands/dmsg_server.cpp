@@ -23,7 +23,7 @@
 #include <boost/json.hpp>
 
 #include "commands/commands.hpp"
-#include "commands/dmsg_common.hpp"
+#include "commands/common.hpp"
 #include "skywire/base/clock.hpp"
 #include "skywire/base/log.hpp"
 #include "skywire/crypto/keys.hpp"
@@ -169,6 +169,7 @@ struct start_flags {
   std::string file;
   std::string file_opt;
   std::size_t limit_ip = 15;
+  std::string auth;
 };
 
 int run_start(const start_flags& f) {
@@ -218,6 +219,7 @@ int run_start(const start_flags& f) {
   sc.discovery_url = cfg->discovery;
   sc.max_sessions = static_cast<std::size_t>(cfg->max_sessions);
   sc.max_sessions_per_ip = f.limit_ip;
+  sc.server_type = f.auth;
   if (cfg->update_interval > 0) sc.update_interval = std::chrono::nanoseconds(cfg->update_interval);
 
   const base::system_clock clock;
@@ -297,6 +299,9 @@ void register_dmsg_server(CLI::App& dmsg, run_state& state) {
       "health_endpoint_address (empty: local port + 1). Stops gracefully on SIGINT/SIGTERM.");
   start->add_option("file", sf->file, "config file (as written by `config gen`)");
   start->add_option("-c,--config", sf->file_opt, "config file (alternative to the positional argument)");
+  start->add_option("--auth", sf->auth,
+                    "passphrase sent (in clear text, as Go does) as the entry's serverType; a discovery "
+                    "started with the same --auth lists this server as official");
   start->add_option("--limit-ip", sf->limit_ip, "most sessions accepted from one IP address")
       ->capture_default_str();
   start->callback([sf, &state] { state.exit_code = run_start(*sf); });

@@ -1,79 +1,17 @@
 // End-to-end tests of the `skywire` binary's key commands: the binary is spawned with
 // posix_spawn, stdin/stdout/stderr redirected to files in a private temporary directory.
-#include <gtest/gtest.h>
-
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "binary_test.hpp"
 #include "skywire/crypto/keys.hpp"
-
-extern char** environ;
 
 namespace {
 
-namespace fs = std::filesystem;
+using namespace skywire::test;
 
-struct run_result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class cli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/skywire_cli_test.XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  run_result run(std::vector<std::string> args, const std::string& stdin_text = "") {
-    const fs::path in = dir_ / "stdin", out = dir_ / "stdout", err = dir_ / "stderr";
-    std::ofstream(in, std::ios::binary) << stdin_text;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, in.c_str(), O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    args.insert(args.begin(), SKYWIRE_CLI_BINARY);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    run_result r;
-    const int rc = ::posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) {
-      ADD_FAILURE() << "posix_spawn failed: " << rc;
-      return r;
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = slurp(out);
-    r.err = slurp(err);
-    return r;
-  }
-
-  fs::path dir_;
-};
+class cli : public binary_test {};
 
 std::vector<std::string> lines(const std::string& s) {
   std::vector<std::string> out;
@@ -191,7 +129,8 @@ TEST_F(cli, help_at_every_level) {
            {"cli", "--help"},
            {"cli", "config", "--help"},
            {"cli", "config", "gen-keys", "--help"},
-           {"cli", "config", "pk", "--help"}}) {
+           {"cli", "config", "pk", "--help"},
+           {"cli", "config", "gen", "--help"}}) {
     const auto r = run(args);
     EXPECT_EQ(r.exit_code, 0);
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << r.out;
@@ -200,6 +139,72 @@ TEST_F(cli, help_at_every_level) {
   EXPECT_NE(run({"cli", "config", "--help"}).out.find("gen-keys"), std::string::npos);
   EXPECT_NE(run({}).exit_code, 0);                            // a subcommand is required
   EXPECT_NE(run({"cli", "config", "pk", "--sk", "a", "--file", "b"}).exit_code, 0);
+}
+
+// config gen writes a config the visor config reader accepts, keeps keys with -r, never
+// replaces a file silently, and applies the flags users rely on.
+TEST_F(cli, config_gen_writes_reads_back_and_regenerates) {
+  const std::string cfg = (dir_ / "skywire-config.json").string();
+  const std::string sk = "b4f56cab07ea360c16c22ac241738e923b232138b69089fe0134f81a432ffaff";
+  const std::string pk = "032ffee44b9554cd3350ee16760688b2fb9d0faae7f3534917ff07e971eb36fd6b";
+  const std::string peer = "02c9d0d1faca3c852c307b4391af5f353e63a296cded08c1a819f03b7ae768530b";
+  const std::string svc = (dir_ / "services.json").string();
+  std::ofstream(svc) << R"({"prod":{"dmsg_discovery":"http://127.0.0.1:9090","transport_discovery":"http://127.0.0.1:9091",)"
+                        R"("address_resolver":"http://127.0.0.1:9093","route_setup_nodes":[]}})";
+
+  auto gen = run({"cli", "config", "gen", "-o", cfg, "-s", sk, "--svcconf", svc, "--minsess", "1", "-z", "--stcpr",
+                  "7778", "-j", peer, "--stcp-peer", peer + "=127.0.0.1:7777", "--persistent", peer + ":stcp", "-g",
+                  "vpn-client,vpn-server"});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  EXPECT_NE(gen.err.find(pk), std::string::npos) << gen.err;
+  EXPECT_EQ(fs::status(cfg).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+  const std::string text = slurp(cfg);
+  const std::vector<std::string> wanted{
+      "\"sk\": \"" + sk + "\"",
+      "\"pk\": \"" + pk + "\"",
+      "\"discovery\": \"http://127.0.0.1:9090\"",
+      "\"discovery\": \"http://127.0.0.1:9091\"",
+      "\"address_resolver\": \"http://127.0.0.1:9093\"",
+      "\"route_setup_nodes\": []",
+      "\"route_finder\": \"http://rf.skywire.skycoin.com\"",
+      "\"sessions_count\": 1",
+      "\"is_public\": true",
+      "\"stcpr_port\": 7778",
+      "\"" + peer + "\": \"127.0.0.1:7777\"",
+      "\"pk\": \"" + peer + "\",\n\t\t\t\"type\": \"stcp\""};
+  for (const auto& want : wanted) EXPECT_NE(text.find(want), std::string::npos) << want;
+  EXPECT_EQ(text.find("vpn-client"), std::string::npos);
+  EXPECT_NE(text.find("skychat"), std::string::npos);
+
+  // Never replaced silently; -r keeps the keys, -f makes new ones.
+  auto again = run({"cli", "config", "gen", "-o", cfg});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find("already exists"), std::string::npos);
+  EXPECT_EQ(slurp(cfg), text);
+  auto regen = run({"cli", "config", "gen", "-o", cfg, "-r", "-t"});
+  ASSERT_EQ(regen.exit_code, 0) << regen.err;
+  EXPECT_NE(slurp(cfg).find("\"sk\": \"" + sk + "\""), std::string::npos);
+  EXPECT_NE(slurp(cfg).find("skywire.dev"), std::string::npos);
+  auto forced = run({"cli", "config", "gen", "-o", cfg, "-f"});
+  ASSERT_EQ(forced.exit_code, 0) << forced.err;
+  EXPECT_EQ(slurp(cfg).find(sk), std::string::npos);
+
+  auto out = run({"cli", "config", "gen", "-n"});
+  EXPECT_EQ(out.exit_code, 0);
+  EXPECT_EQ(out.out.rfind("{\n\t\"version\": \"v1.3.20\"", 0), 0u) << out.out.substr(0, 40);
+
+  // Bad input: named, nothing written.
+  const std::string other = (dir_ / "other.json").string();
+  for (const auto& bad : std::vector<std::vector<std::string>>{
+           {"-j", "nothex"}, {"--persistent", peer + ":tcp"}, {"--stcp-peer", "127.0.0.1:7777"}, {"-g", "nosuchapp"},
+           {"--svcconf", (dir_ / "missing.json").string()}, {"-s", "zz"}, {"-r", "-s", sk}}) {
+    std::vector<std::string> args{"cli", "config", "gen", "-o", other};
+    args.insert(args.end(), bad.begin(), bad.end());
+    auto r = run(args);
+    EXPECT_NE(r.exit_code, 0) << bad[0];
+    EXPECT_NE(r.err.find("error: "), std::string::npos) << bad[0];
+    EXPECT_FALSE(fs::exists(other)) << bad[0];
+  }
 }
 
 }  // namespace

@@ -2,140 +2,20 @@
 // two `dmsg server start` from generated configs, `dmsg http` on a temp dir — and `dmsg curl`
 // fetches a small and a 5 MB file (bytes compared), gets 404 for a missing file, and POSTs.
 // Every spawned process is killed and reaped in TearDown, whatever failed.
-#include <gtest/gtest.h>
-
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <filesystem>
-#include <fstream>
-#include <random>
-#include <sstream>
 #include <string>
-#include <thread>
+#include <random>
 #include <vector>
 
+#include "binary_test.hpp"
 #include "common/tests/redis_server.hpp"
 #include "skywire/crypto/keys.hpp"
 #include "skywire/crypto/random.hpp"
 
-extern char** environ;
-
 namespace {
 
-namespace fs = std::filesystem;
+using namespace skywire::test;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-bool tcp_up(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
-}
-
-struct run_result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-class dmsg_tools : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/skywire_dmsg_tools.XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    for (pid_t p : bg_) ::kill(p, SIGTERM);
-    for (pid_t p : bg_) {
-      int st = 0;
-      // Graceful stop first; SIGKILL after 10 s so nothing is ever left behind.
-      for (int i = 0; i < 100 && ::waitpid(p, &st, WNOHANG) == 0; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      if (::waitpid(p, &st, WNOHANG) == 0) {
-        ::kill(p, SIGKILL);
-        ::waitpid(p, &st, 0);
-      }
-    }
-    if (HasFailure()) {
-      for (const auto& e : fs::directory_iterator(dir_))
-        if (e.path().extension() == ".log") std::cerr << "--- " << e.path() << "\n" << slurp(e.path());
-    }
-    fs::remove_all(dir_);
-  }
-
-  pid_t spawn(std::vector<std::string> args, const fs::path& out, const fs::path& err) {
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    args.insert(args.begin(), SKYWIRE_CLI_BINARY);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = -1;
-    const int rc = ::posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    return rc == 0 ? pid : -1;
-  }
-
-  void background(const std::string& name, std::vector<std::string> args) {
-    const pid_t p = spawn(std::move(args), dir_ / (name + ".out"), dir_ / (name + ".log"));
-    ASSERT_GT(p, 0);
-    bg_.push_back(p);
-  }
-
-  run_result run(std::vector<std::string> args) {
-    const pid_t p = spawn(std::move(args), dir_ / "stdout", dir_ / "stderr");
-    run_result r;
-    if (p <= 0) return r;
-    int st = 0;
-    ::waitpid(p, &st, 0);
-    r.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    r.out = slurp(dir_ / "stdout");
-    r.err = slurp(dir_ / "stderr");
-    return r;
-  }
-
-  static void wait_port(std::uint16_t port) {
-    for (int i = 0; i < 200 && !tcp_up(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    ASSERT_TRUE(tcp_up(port)) << "nothing listening on port " << port;
-  }
-
-  fs::path dir_;
-  std::vector<pid_t> bg_;
-};
+class dmsg_tools : public binary_test {};
 
 TEST_F(dmsg_tools, disc_servers_http_and_curl) {
   const auto disc_port = free_port();
@@ -243,7 +123,7 @@ TEST_F(dmsg_tools, disc_on_redis_survives_restart) {
   const std::string disc = "http://127.0.0.1:" + std::to_string(disc_port);
   const std::vector<std::string> disc_args{"dmsg", "disc", "-t", "--redis", redis.url(), "-a",
                                            "127.0.0.1:" + std::to_string(disc_port)};
-  const pid_t first = spawn(disc_args, dir_ / "disc1.out", dir_ / "disc1.log");
+  const pid_t first = background("disc1", disc_args);
   ASSERT_GT(first, 0);
   wait_port(disc_port);
   EXPECT_NE(slurp(dir_ / "disc1.log").find("Redis at 127.0.0.1:" + std::to_string(redis.port())), std::string::npos);
@@ -273,9 +153,7 @@ TEST_F(dmsg_tools, disc_on_redis_survives_restart) {
   EXPECT_EQ(got.out, "hello via redis\n");
 
   // Stop the discovery process completely, start a new one on the same Redis.
-  ::kill(first, SIGTERM);
-  int st = 0;
-  ::waitpid(first, &st, 0);
+  EXPECT_EQ(stop(first), 0);
   EXPECT_FALSE(tcp_up(disc_port));
   background("disc2", disc_args);
   wait_port(disc_port);

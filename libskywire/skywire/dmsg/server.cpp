@@ -120,6 +120,7 @@ asio::awaitable<void> server_state::upkeep(std::shared_ptr<server_state> self) {
           static_cast<std::int64_t>(self->cfg.max_sessions) - static_cast<std::int64_t>(self->sessions.size());
       auto e = wire::disc::make_server_entry(self->cfg.keys.pk, 0, base::unix_nanos(self->clock.wall_now()),
                                              self->cfg.public_address, avail);
+      e.server->server_type = self->cfg.server_type;
       auto r = co_await self->discovery.put_entry(e, self->cfg.keys.sk);
       self->entry_ok = r.has_value();
       if (r) {

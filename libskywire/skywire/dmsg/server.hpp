@@ -50,6 +50,9 @@ struct server_config {
   std::size_t max_sessions_per_ip = limits::default_sessions_per_ip;
   std::chrono::steady_clock::duration update_interval = std::chrono::minutes(1);
   std::chrono::steady_clock::duration retry_interval = std::chrono::seconds(1);
+  // Sent as the entry's serverType (Go vendored --auth): a discovery that knows this passphrase
+  // lists the server as "official". Empty = omitted. It travels in clear text, as in Go.
+  std::string server_type{};
   // yamux settings of client sessions. The keepalive (ping every 30 s, answer within 10 s, as
   // Go's yamux) is what drops a client that vanished without closing its TCP connection.
   yamux::config session{};
