@@ -27,21 +27,6 @@ namespace {
 constexpr std::string_view stcpr = "stcpr";
 constexpr std::string_view sudph = "sudph";
 
-http_reply empty_reply(unsigned status) {
-  http_reply r;
-  r.status = status;
-  r.content_type.clear();
-  return r;
-}
-
-http_reply not_found_page() {
-  http_reply r;
-  r.status = 404;
-  r.content_type = "text/plain; charset=utf-8";
-  r.body = "404 page not found\n";
-  return r;
-}
-
 // The AR's writeJSON: json.Marshal (HTML-escaped, no newline).
 http_reply json_reply(unsigned status, std::string body) {
   http_reply r;
@@ -224,17 +209,17 @@ api::api(store& db, httpauth::nonce_store& nonces, const base::clock& clock, bas
     return resolve(q, pk);
   });
   r.add_prefix_async(http_method::get, "/resolve/", [authed_resolve](const http_request& q) {
-    if (!segments(q.path, "/resolve/", 2)) return ready(not_found_page());
+    if (!segments(q.path, "/resolve/", 2)) return ready(net::not_found_reply());
     return authed_resolve(q);
   });
   r.add_async(http_method::get, "/transports", [this](const http_request&) { return transports(); });
   r.add_prefix_async(http_method::delete_, "/deregister/", [this](const http_request& q) {
-    if (!segments(q.path, "/deregister/", 1)) return ready(not_found_page());
+    if (!segments(q.path, "/deregister/", 1)) return ready(net::not_found_reply());
     return deregister(q);
   });
   auto nonce = httpauth::nonce_handler(nonces_);
   r.add_prefix_async(http_method::get, std::string(disc::httpauth::nonces_path), [nonce](const http_request& q) {
-    if (!segments(q.path, disc::httpauth::nonces_path, 1)) return ready(not_found_page());
+    if (!segments(q.path, disc::httpauth::nonces_path, 1)) return ready(net::not_found_reply());
     return nonce(q);
   });
   r.add(http_method::get, "/health", [this](const http_request&) { return health(); });
@@ -275,10 +260,10 @@ asio::awaitable<std::optional<http_reply>> api::bind(const http_request& req, cr
   auto stored = co_await std::move(op);
   if (!stored) {
     log_->error("Failed to bind PK (STCPR): {}", stored.error().message());
-    co_return empty_reply(500);
+    co_return net::empty_reply(500);
   }
   log_->debug("Bound {} to {} (STCPR)", pk, remote);
-  co_return empty_reply(200);
+  co_return net::empty_reply(200);
 }
 
 asio::awaitable<std::optional<http_reply>> api::del_bind(const http_request& req, crypto::public_key caller) const {
@@ -288,10 +273,10 @@ asio::awaitable<std::optional<http_reply>> api::del_bind(const http_request& req
   auto done = co_await std::move(op);
   if (!done) {
     log_->error("Failed to delete bind PK (STCPR): {}", done.error().message());
-    co_return empty_reply(500);
+    co_return net::empty_reply(500);
   }
   log_->debug("Deleted bind {} from {} (STCPR)", caller.to_hex(), remote);
-  co_return empty_reply(200);
+  co_return net::empty_reply(200);
 }
 
 asio::awaitable<std::optional<http_reply>> api::resolve(const http_request& req, crypto::public_key caller) const {
@@ -300,14 +285,14 @@ asio::awaitable<std::optional<http_reply>> api::resolve(const http_request& req,
   const std::string type(seg[0]);
   log_->info("New /resolve request of type {} from {}", type, remote);
   auto receiver = httpauth::parse_public_key(seg[1]);
-  if (!receiver.ok()) co_return empty_reply(400);
+  if (!receiver.ok()) co_return net::empty_reply(400);
   auto op = db_.resolve(type, receiver.value);
   auto found = co_await std::move(op);
   if (!found) {
     log_->error("Failed to resolve PK:{} ({}): {}", receiver.value.to_hex(), type, found.error().message());
-    co_return empty_reply(500);
+    co_return net::empty_reply(500);
   }
-  if (!*found) co_return empty_reply(404);
+  if (!*found) co_return net::empty_reply(404);
   visor_data d = std::move(**found);
   d.is_local = same_ip(d.remote_addr, remote);
   log_->info("Resolved {} to {} ({})", receiver.value.to_hex(), d.remote_addr, type);
@@ -348,35 +333,35 @@ asio::awaitable<http_reply> api::deregister(const http_request& req) const {
                                opt_.nm_whitelist.end();
   if (!whitelisted) {
     log_->error("Deregistration process interrupt: invalid network monitor key");
-    co_return empty_reply(403);
+    co_return net::empty_reply(403);
   }
   auto sig = httpauth::parse_signature(req.header("NM-Sign"));
-  if (!sig.ok()) co_return empty_reply(400);
+  if (!sig.ok()) co_return net::empty_reply(400);
   const std::string nm_hex = nm.value.to_hex();
   if (!crypto::verify_payload(nm.value, as_bytes(nm_hex), sig.value)) {
     log_->error("Deregistration process interrupt: invalid network monitor signature");
-    co_return empty_reply(403);
+    co_return net::empty_reply(403);
   }
   const std::string type(*segments(req.path, "/deregister/", 1)->begin());
-  if (type != stcpr && type != sudph) co_return empty_reply(400);
+  if (type != stcpr && type != sudph) co_return net::empty_reply(400);
   json::parse_options po;
   po.max_depth = 4;
   error_code ec;
   auto v = json::parse(req.body, ec, json::storage_ptr{}, po);
-  if (ec || !(v.is_array() || v.is_null())) co_return empty_reply(400);
+  if (ec || !(v.is_array() || v.is_null())) co_return net::empty_reply(400);
   std::vector<crypto::public_key> pks;
   if (v.is_array()) {
     for (const auto& item : v.as_array()) {
-      if (!item.is_string()) co_return empty_reply(400);
+      if (!item.is_string()) co_return net::empty_reply(400);
       auto pk = httpauth::parse_public_key(item.as_string());
-      if (!pk.ok()) co_return empty_reply(400);
+      if (!pk.ok()) co_return net::empty_reply(400);
       pks.push_back(pk.value);
     }
   }
   for (const auto& pk : pks) {
     auto op = db_.del_bind(type, pk);
     auto done = co_await std::move(op);
-    if (!done) co_return empty_reply(500);
+    if (!done) co_return net::empty_reply(500);
   }
   log_->info("Deregistration process completed: {} keys ({})", pks.size(), type);
   co_return json_reply(200, "null");

@@ -37,21 +37,6 @@ http_reply json_reply(unsigned status, std::string body) {
   return r;
 }
 
-http_reply empty_reply(unsigned status) {
-  http_reply r;
-  r.status = status;
-  r.content_type.clear();
-  return r;
-}
-
-http_reply not_found_page() {
-  http_reply r;
-  r.status = 404;
-  r.content_type = "text/plain; charset=utf-8";
-  r.body = "404 page not found\n";
-  return r;
-}
-
 std::string string_array(const std::vector<std::string>& items) {
   json::array a;
   for (const auto& s : items) a.emplace_back(s);
@@ -80,12 +65,12 @@ api::api(store& db, const base::clock& clock, base::logger log, api_options opti
   auto& r = router_;
   r.add_prefix_async(http_method::get, std::string(entry_prefix), [this](const http_request& req) {
     const std::string_view pk = std::string_view(req.path).substr(entry_prefix.size());
-    if (pk.find('/') != std::string_view::npos) return ready(not_found_page());
+    if (pk.find('/') != std::string_view::npos) return ready(net::not_found_reply());
     return get_entry(std::string(pk));
   });
   auto post = [this](const http_request& req) {
     const std::string_view rest = std::string_view(req.path).substr(entry_prefix.size());
-    if (rest.find('/') != std::string_view::npos) return ready(not_found_page());
+    if (rest.find('/') != std::string_view::npos) return ready(net::not_found_reply());
     return post_entry(req.body, req.query_param("timeout") == std::optional<std::string>("true"));
   };
   r.add_async(http_method::post, std::string(entry_prefix), post);
@@ -261,23 +246,23 @@ boost::asio::awaitable<http_reply> api::deregister(const http_request& req) cons
   const std::string_view nm_text = req.header("NM-PK");
   const bool whitelisted = std::any_of(opt_.nm_whitelist.begin(), opt_.nm_whitelist.end(),
                                        [&](const crypto::public_key& k) { return k.to_hex() == nm_text; });
-  if (!whitelisted) co_return empty_reply(403);
+  if (!whitelisted) co_return net::empty_reply(403);
   auto nm = crypto::public_key::from_text(nm_text);
-  if (!nm) co_return empty_reply(400);
+  if (!nm) co_return net::empty_reply(400);
   auto sig = crypto::signature::from_text(req.header("NM-Sign"));
-  if (!sig) co_return empty_reply(400);
+  if (!sig) co_return net::empty_reply(400);
   const std::string nm_hex = nm->to_hex();
-  if (!crypto::verify_payload(*nm, as_bytes(nm_hex), *sig)) co_return empty_reply(403);
+  if (!crypto::verify_payload(*nm, as_bytes(nm_hex), *sig)) co_return net::empty_reply(403);
 
   json::parse_options po;
   po.max_depth = 4;
   error_code ec;
   auto v = json::parse(req.body, ec, json::storage_ptr{}, po);
-  if (ec || !(v.is_array() || v.is_null())) co_return empty_reply(400);
+  if (ec || !(v.is_array() || v.is_null())) co_return net::empty_reply(400);
   std::vector<std::string> keys;
   if (v.is_array()) {
     for (const auto& item : v.as_array()) {
-      if (!item.is_string()) co_return empty_reply(400);
+      if (!item.is_string()) co_return net::empty_reply(400);
       auto pk = crypto::public_key::from_text(item.as_string());
       if (!pk) co_return message_reply(400, msg_bad_input);
       keys.push_back(pk->to_hex());

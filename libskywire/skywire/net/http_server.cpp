@@ -150,18 +150,22 @@ const http_router::route_entry* http_router::match(const http_request& req, bool
   return best;
 }
 
-http_reply http_router::no_route(bool path_known) {
+http_reply empty_reply(unsigned status) {
   http_reply rep;
-  if (path_known) {
-    rep.status = 405;
-    rep.content_type.clear();
-    return rep;
-  }
+  rep.status = status;
+  rep.content_type.clear();
+  return rep;
+}
+
+http_reply not_found_reply() {
+  http_reply rep;
   rep.status = 404;
   rep.content_type = "text/plain; charset=utf-8";
   rep.body = "404 page not found\n";
   return rep;
 }
+
+http_reply http_router::no_route(bool path_known) { return path_known ? empty_reply(405) : not_found_reply(); }
 
 http_reply http_router::route(const http_request& req) const {
   bool path_known = false;

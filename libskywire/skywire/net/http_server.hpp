@@ -81,6 +81,11 @@ struct http_reply {
   http_headers headers;  // extra headers (framing headers are the server's)
 };
 
+// A reply with no body and no Content-Type (Go's w.WriteHeader(status) alone).
+http_reply empty_reply(unsigned status);
+// Go net/http's NotFound: 404, text/plain, "404 page not found\n" (what Go routers answer).
+http_reply not_found_reply();
+
 using http_handler = std::function<http_reply(const http_request&)>;
 using http_async_handler = std::function<boost::asio::awaitable<http_reply>(const http_request&)>;
 
