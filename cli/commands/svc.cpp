@@ -1,6 +1,8 @@
 // `skywire svc`: the deployment services (Go: skywire-services' binaries, `skywire svc …` in the
 // Go merged binary). `svc ar` runs the address resolver (services/address-resolver): its HTTP
 // API only, on embedded memory stores; the UDP/KCP side for SUDPH is not implemented yet.
+// `svc tpd` runs the transport discovery (services/transport-discovery): its HTTP API on an
+// embedded memory store (no Redis/PostgreSQL store yet).
 #include <csignal>
 #include <iostream>
 #include <memory>
@@ -17,6 +19,7 @@
 #include "commands/commands.hpp"
 #include "commands/common.hpp"
 #include "httpauth/nonce_store.hpp"
+#include "transport-discovery/service.hpp"
 #include "skywire/base/clock.hpp"
 #include "skywire/base/log.hpp"
 #include "skywire/crypto/keys.hpp"
@@ -26,6 +29,22 @@ namespace {
 
 namespace asio = boost::asio;
 namespace ar_svc = skywire::svc::address_resolver;
+namespace tpd_svc = skywire::svc::transport_discovery;
+
+// Comma-separated public keys into `out`; false (after a message) on a bad one.
+bool parse_key_list(const std::string& text, std::vector<crypto::public_key>& out) {
+  std::stringstream keys(text);
+  for (std::string item; std::getline(keys, item, ',');) {
+    if (item.empty()) continue;
+    auto pk = crypto::public_key::from_text(item);
+    if (!pk || pk->is_null()) {
+      std::cerr << "error: --whitelist-keys: '" << item << "' is not a public key\n";
+      return false;
+    }
+    out.push_back(*pk);
+  }
+  return true;
+}
 
 struct ar_flags {
   std::string addr = ":9093";
@@ -55,16 +74,7 @@ int run_ar(const ar_flags& f) {
   opt.api.local_mode = f.local;
   opt.api.trust_forwarding = f.trust_forwarded;
   opt.max_body = f.max_body;
-  std::stringstream keys(f.whitelist_keys);
-  for (std::string text; std::getline(keys, text, ',');) {
-    if (text.empty()) continue;
-    auto pk = crypto::public_key::from_text(text);
-    if (!pk || pk->is_null()) {
-      std::cerr << "error: --whitelist-keys: '" << text << "' is not a public key\n";
-      return 2;
-    }
-    opt.api.nm_whitelist.push_back(*pk);
-  }
+  if (!parse_key_list(f.whitelist_keys, opt.api.nm_whitelist)) return 2;
 
   log->warn("bindings and nonces are kept in memory and lost on restart");
   auto db = ar_svc::make_memory_store();
@@ -119,12 +129,86 @@ void register_svc_ar(CLI::App& svc, run_state& state) {
   ar->callback([flags, &state] { state.exit_code = run_ar(*flags); });
 }
 
+struct tpd_flags {
+  std::string addr = ":9091";
+  std::string log_level = "info";
+  std::string whitelist_keys;
+  std::size_t max_body = 64 * 1024;
+};
+
+int run_tpd(const tpd_flags& f) {
+  const auto level = parse_log_level(f.log_level);
+  if (!level) {
+    std::cerr << "error: unknown log level '" << f.log_level << "' (trace, debug, info, warn, error, off)\n";
+    return 2;
+  }
+  auto log = base::make_stderr_logger("transport-discovery", *level);
+  tpd_svc::service_options opt;
+  host_port listen;
+  if (split_host_port(f.addr, listen)) {
+    opt.host = listen.host;
+    opt.port = listen.port;
+  } else {
+    std::cerr << "error: --addr must be host:port or :port, got '" << f.addr << "'\n";
+    return 2;
+  }
+  opt.max_body = f.max_body;
+  if (!parse_key_list(f.whitelist_keys, opt.api.nm_whitelist)) return 2;
+
+  log->warn("transports and nonces are kept in memory and lost on restart");
+  auto db = tpd_svc::make_memory_store();
+  auto nonces = svc::httpauth::make_memory_nonce_store();
+  const base::system_clock clock;
+  asio::io_context ctx(1);
+  tpd_svc::service svc(ctx.get_executor(), *db, *nonces, clock, log, opt);
+  auto port = svc.start();
+  if (!port) {
+    std::cerr << "error: cannot listen on " << f.addr << ": " << port.error().message() << "\n";
+    return 1;
+  }
+  asio::signal_set signals(ctx, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    log->info("signal {}: stopping", sig);
+    asio::co_spawn(ctx, svc.shutdown(std::chrono::seconds(5)), asio::detached);
+  });
+  ctx.run();
+  return 0;
+}
+
+void register_svc_tpd(CLI::App& svc, run_state& state) {
+  auto flags = std::make_shared<tpd_flags>();
+  CLI::App* tpd = svc.add_subcommand(
+      "tpd",
+      "Run a transport discovery (Go: transport-discovery), the HTTP API visors use to publish\n"
+      "their transports (spec/skywire.md section 1.9). Signed with httpauth (SW-Public/SW-Nonce/\n"
+      "SW-Sig): POST /transports/ registers a JSON array of SignedEntry (201, echoed; signatures\n"
+      "are not checked, as in Go), GET /transports/id:{uuid} and /transports/edge:{pk} look\n"
+      "entries up, DELETE /transports/id:{uuid} removes one (only an edge may). Open:\n"
+      "GET /all-transports, /security/nonces/{pk}, /health; POST /statuses answers 410 Gone.\n"
+      "Network monitors (--whitelist-keys) may DELETE /transports/deregister with NM-PK/NM-Sign.\n"
+      "Transports and nonces live in memory (no Redis/PostgreSQL store yet). Stops gracefully\n"
+      "on SIGINT/SIGTERM.");
+  tpd->add_option("-a,--addr", flags->addr, "address to listen on: host:port or :port (all interfaces)")
+      ->capture_default_str();
+  tpd->add_option("-l,--loglvl", flags->log_level, "trace, debug (every change), info, warn, error, off")
+      ->capture_default_str();
+  tpd->add_option("--whitelist-keys", flags->whitelist_keys,
+                  "comma-separated public keys of network monitors allowed to call DELETE "
+                  "/transports/deregister (NM-PK header, NM-Sign = signature of that key's hex; none = "
+                  "always 403)");
+  tpd->add_option("--max-body", flags->max_body, "largest accepted request body in bytes (413 above)")
+      ->capture_default_str();
+  tpd->callback([flags, &state] { state.exit_code = run_tpd(*flags); });
+}
+
 }  // namespace
 
 void register_svc(CLI::App& parent, run_state& state) {
-  CLI::App* svc = parent.add_subcommand("svc", "Deployment services (Go: skywire-services): ar");
+  CLI::App* svc = parent.add_subcommand("svc", "Deployment services (Go: skywire-services): ar, tpd");
   svc->require_subcommand(1);
   register_svc_ar(*svc, state);
+  register_svc_tpd(*svc, state);
 }
 
 }  // namespace skywire::cli
