@@ -89,6 +89,20 @@ struct hypervisor_config {
   std::string tls_key_file = "./ssl/key.pem";
 };
 
+// Namespace scope, not nested in config: clang does not treat a nested struct with default
+// member initializers as default-constructible inside its enclosing class (optional::emplace).
+struct dmsgpty_config {
+  std::uint16_t dmsg_port = 22;
+  std::string cli_network = "unix";
+  std::string cli_address = "/tmp/dmsgpty.sock";
+  std::vector<crypto::public_key> whitelist;
+};
+
+struct stcp_config {
+  std::map<std::string, std::string> pk_table;  // pk hex -> "host:port"; empty = null
+  std::string listening_address = ":7777";
+};
+
 struct config {
   std::string version;
   std::optional<crypto::secret_key> sk;
@@ -101,18 +115,8 @@ struct config {
     std::string servers_type = "all";
   } dmsg;
 
-  struct dmsgpty_config {
-    std::uint16_t dmsg_port = 22;
-    std::string cli_network = "unix";
-    std::string cli_address = "/tmp/dmsgpty.sock";
-    std::vector<crypto::public_key> whitelist;
-  };
   std::optional<dmsgpty_config> dmsgpty = dmsgpty_config{};
 
-  struct stcp_config {
-    std::map<std::string, std::string> pk_table;  // pk hex -> "host:port"; empty = null
-    std::string listening_address = ":7777";
-  };
   std::optional<stcp_config> stcp = stcp_config{};  // "skywire-tcp"
 
   struct {
