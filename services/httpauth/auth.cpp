@@ -3,6 +3,7 @@
 #include "skywire/base/hex.hpp"
 #include "skywire/crypto/hash.hpp"
 #include "skywire/disc/httpauth.hpp"
+#include "skywire/wire/json/escape.hpp"
 #include "skywire/wire/json/writer.hpp"
 
 #include <boost/asio/ip/address.hpp>
@@ -138,7 +139,7 @@ net::http_reply error_reply(unsigned status, std::string_view message) {
   wire::json::writer w{wire::json::dialect::jsoniter_fastest};
   w.begin_object();
   w.key("error").begin_object();
-  w.key("message").string(message);
+  w.key("message").string(wire::json::to_valid_utf8(message));  // it may echo header bytes
   w.key("code").uint64(status);
   w.end_object();
   w.end_object();

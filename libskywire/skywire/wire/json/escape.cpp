@@ -50,6 +50,28 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i, std::uint32_t& cp) 
 
 }  // namespace
 
+std::string to_valid_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    std::uint32_t cp = 0;
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      out += s[i++];
+      continue;
+    }
+    const std::size_t n = utf8_sequence(s, i, cp);
+    if (n == 0) {
+      out += "\xef\xbf\xbd";
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
 void append_go_json_string(std::string& out, std::string_view s, const go_json_options& opt) {
   out += '"';
   std::size_t i = 0;

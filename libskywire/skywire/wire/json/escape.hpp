@@ -39,4 +39,10 @@ void append_go_json_string(std::string& out, std::string_view s, const go_json_o
 // Appends s as a quoted JSON string, the way jsoniter ConfigFastest writes a Go string.
 void append_jsoniter_fastest_string(std::string& out, std::string_view s);
 
+// s with every byte that does not start a valid UTF-8 sequence replaced by U+FFFD (as Go's
+// strings.ToValidUTF8 with "\uFFFD" per bad byte). ConfigFastest copies invalid bytes into its
+// output, which makes the document invalid JSON; text that echoes peer input (error messages)
+// goes through this first, so our replies always parse.
+std::string to_valid_utf8(std::string_view s);
+
 }  // namespace skywire::wire::json

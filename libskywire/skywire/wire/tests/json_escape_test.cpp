@@ -62,4 +62,12 @@ TEST(JsonEscape, GoReplacesEachInvalidByte) {
 }
 
 }  // namespace
+TEST(JsonEscape, ToValidUtf8ReplacesEachBadByte) {
+  EXPECT_EQ(to_valid_utf8("plain"), "plain");
+  EXPECT_EQ(to_valid_utf8("\xc3\xa9t\xc3\xa9"), "\xc3\xa9t\xc3\xa9");  // valid multi-byte kept
+  EXPECT_EQ(to_valid_utf8("a\xaa" "b"), "a\xef\xbf\xbd" "b");
+  EXPECT_EQ(to_valid_utf8("\xed\xa0\x80"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");  // surrogate
+  EXPECT_EQ(to_valid_utf8("\xe2\x82"), "\xef\xbf\xbd\xef\xbf\xbd");  // truncated
+}
+
 }  // namespace skywire::wire::json
