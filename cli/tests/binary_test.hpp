@@ -75,7 +75,7 @@ class binary_test : public ::testing::Test {
   }
 
   void TearDown() override {
-    for (pid_t p : bg_) stop(p);
+    while (!bg_.empty()) stop(bg_.back());  // stop() removes the pid from bg_
     if (HasFailure()) {
       for (const auto& e : fs::directory_iterator(dir_))
         if (e.path().extension() == ".log") std::cerr << "--- " << e.path() << "\n" << slurp(e.path());
