@@ -13,7 +13,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 
 #include "commands/commands.hpp"
 #include "commands/common.hpp"
@@ -43,21 +42,12 @@ struct disc_flags {
 };
 
 int run_disc(const disc_flags& f) {
-  const auto level = parse_log_level(f.log_level);
-  if (!level) {
-    std::cerr << "error: unknown log level '" << f.log_level << "' (trace, debug, info, warn, error, off)\n";
-    return 2;
-  }
-  auto log = base::make_stderr_logger("dmsg-disc", *level);
+  auto start = parse_service_flags("dmsg-disc", f.log_level, f.addr);
+  if (!start) return 2;
+  const base::logger log = start->log;
   disc_svc::service_options opt;
-  host_port listen;
-  if (split_host_port(f.addr, listen)) {
-    opt.host = listen.host;
-    opt.port = listen.port;
-  } else {
-    std::cerr << "error: --addr must be host:port or :port, got '" << f.addr << "'\n";
-    return 2;
-  }
+  opt.host = start->listen.host;
+  opt.port = start->listen.port;
   opt.api.test_mode = f.test_mode;
   opt.api.auth_passphrase = f.auth;
   if (const char* env = std::getenv("DMSG_DISC_AUTH"); env && f.auth.empty()) opt.api.auth_passphrase = env;
@@ -133,13 +123,7 @@ int run_disc(const disc_flags& f) {
     std::cerr << "error: cannot listen on " << f.addr << ": " << port.error().message() << "\n";
     return 1;
   }
-  asio::signal_set signals(ctx, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
-    if (ec) return;
-    log->info("signal {}: stopping", sig);
-    asio::co_spawn(ctx, svc.shutdown(std::chrono::seconds(5)), asio::detached);
-  });
-  ctx.run();
+  run_until_signal(ctx, log, [&] { return svc.shutdown(std::chrono::seconds(5)); });
   return 0;
 }
 

@@ -17,7 +17,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/url/pct_string_view.hpp>
 
@@ -223,18 +222,10 @@ int run_http(const http_flags& f) {
   sc->log->info("serving {} on dmsg://{}:{} (discovery {})", sc->root.string(), keys->pk.to_hex(), f.port, f.disc);
   asio::co_spawn(ctx, accept_loop(sc, *l), asio::detached);
 
-  asio::signal_set signals(ctx, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& e, int sig) {
-    if (e) return;
-    sc->log->info("signal {}: stopping", sig);
+  run_until_signal(ctx, sc->log, [&]() -> asio::awaitable<void> {
     l->close();
-    auto stop_all = [&]() -> asio::awaitable<void> {
-      co_await client.close();
-      ctx.stop();
-    };
-    asio::co_spawn(ctx, stop_all(), asio::detached);
+    co_await client.close();
   });
-  ctx.run();
   return 0;
 }
 

@@ -98,19 +98,11 @@ int run_host(const host_flags& f) {
             opt.whitelist.size());
   asio::co_spawn(ctx, h.serve(*l), asio::detached);
 
-  asio::signal_set signals(ctx, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& e, int sig) {
-    if (e) return;
-    log->info("signal {}: stopping", sig);
+  run_until_signal(ctx, log, [&]() -> asio::awaitable<void> {
     l->close();
-    auto stop_all = [&]() -> asio::awaitable<void> {
-      co_await h.shutdown();
-      co_await client.close();
-      ctx.stop();
-    };
-    asio::co_spawn(ctx, stop_all(), asio::detached);
+    co_await h.shutdown();
+    co_await client.close();
   });
-  ctx.run();
   return 0;
 }
 

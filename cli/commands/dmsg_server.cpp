@@ -19,7 +19,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/json.hpp>
 
 #include "commands/commands.hpp"
@@ -252,18 +251,10 @@ int run_start(const start_flags& f) {
   (void)health_srv.start();
   log->info("health endpoint on http://{}:{}/health", health.host.empty() ? "0.0.0.0" : health.host, *hport);
 
-  asio::signal_set signals(ctx, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
-    if (ec) return;
-    log->info("signal {}: stopping", sig);
-    auto stop_all = [&]() -> asio::awaitable<void> {
-      co_await srv.stop();
-      co_await health_srv.shutdown(std::chrono::seconds(2));
-      ctx.stop();
-    };
-    asio::co_spawn(ctx, stop_all(), asio::detached);
+  run_until_signal(ctx, log, [&]() -> asio::awaitable<void> {
+    co_await srv.stop();
+    co_await health_srv.shutdown(std::chrono::seconds(2));
   });
-  ctx.run();
   return 0;
 }
 

@@ -13,7 +13,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 
 #include "address-resolver/service.hpp"
 #include "commands/commands.hpp"
@@ -56,21 +55,12 @@ struct ar_flags {
 };
 
 int run_ar(const ar_flags& f) {
-  const auto level = parse_log_level(f.log_level);
-  if (!level) {
-    std::cerr << "error: unknown log level '" << f.log_level << "' (trace, debug, info, warn, error, off)\n";
-    return 2;
-  }
-  auto log = base::make_stderr_logger("address-resolver", *level);
+  auto start = parse_service_flags("address-resolver", f.log_level, f.addr);
+  if (!start) return 2;
+  const base::logger log = start->log;
   ar_svc::service_options opt;
-  host_port listen;
-  if (split_host_port(f.addr, listen)) {
-    opt.host = listen.host;
-    opt.port = listen.port;
-  } else {
-    std::cerr << "error: --addr must be host:port or :port, got '" << f.addr << "'\n";
-    return 2;
-  }
+  opt.host = start->listen.host;
+  opt.port = start->listen.port;
   opt.api.local_mode = f.local;
   opt.api.trust_forwarding = f.trust_forwarded;
   opt.max_body = f.max_body;
@@ -87,13 +77,7 @@ int run_ar(const ar_flags& f) {
     std::cerr << "error: cannot listen on " << f.addr << ": " << port.error().message() << "\n";
     return 1;
   }
-  asio::signal_set signals(ctx, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
-    if (ec) return;
-    log->info("signal {}: stopping", sig);
-    asio::co_spawn(ctx, svc.shutdown(std::chrono::seconds(5)), asio::detached);
-  });
-  ctx.run();
+  run_until_signal(ctx, log, [&] { return svc.shutdown(std::chrono::seconds(5)); });
   return 0;
 }
 
@@ -137,21 +121,12 @@ struct tpd_flags {
 };
 
 int run_tpd(const tpd_flags& f) {
-  const auto level = parse_log_level(f.log_level);
-  if (!level) {
-    std::cerr << "error: unknown log level '" << f.log_level << "' (trace, debug, info, warn, error, off)\n";
-    return 2;
-  }
-  auto log = base::make_stderr_logger("transport-discovery", *level);
+  auto start = parse_service_flags("transport-discovery", f.log_level, f.addr);
+  if (!start) return 2;
+  const base::logger log = start->log;
   tpd_svc::service_options opt;
-  host_port listen;
-  if (split_host_port(f.addr, listen)) {
-    opt.host = listen.host;
-    opt.port = listen.port;
-  } else {
-    std::cerr << "error: --addr must be host:port or :port, got '" << f.addr << "'\n";
-    return 2;
-  }
+  opt.host = start->listen.host;
+  opt.port = start->listen.port;
   opt.max_body = f.max_body;
   if (!parse_key_list(f.whitelist_keys, opt.api.nm_whitelist)) return 2;
 
@@ -166,13 +141,7 @@ int run_tpd(const tpd_flags& f) {
     std::cerr << "error: cannot listen on " << f.addr << ": " << port.error().message() << "\n";
     return 1;
   }
-  asio::signal_set signals(ctx, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
-    if (ec) return;
-    log->info("signal {}: stopping", sig);
-    asio::co_spawn(ctx, svc.shutdown(std::chrono::seconds(5)), asio::detached);
-  });
-  ctx.run();
+  run_until_signal(ctx, log, [&] { return svc.shutdown(std::chrono::seconds(5)); });
   return 0;
 }
 
