@@ -5,6 +5,7 @@
 #include "skywire/wire/json/go_time.hpp"
 #include "skywire/wire/json/writer.hpp"
 #include "httpauth/auth.hpp"
+#include "httpauth/network_monitor.hpp"
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/json/parse.hpp>
@@ -326,37 +327,16 @@ asio::awaitable<http_reply> api::transports() const {
 
 asio::awaitable<http_reply> api::deregister(const http_request& req) const {
   log_->info("Deregistration process started.");
-  const std::string_view nm_text = req.header("NM-PK");
-  auto nm = httpauth::parse_public_key(nm_text);
-  const bool whitelisted = nm.ok() && !nm_text.empty() &&
-                           std::find(opt_.nm_whitelist.begin(), opt_.nm_whitelist.end(), nm.value) !=
-                               opt_.nm_whitelist.end();
-  if (!whitelisted) {
-    log_->error("Deregistration process interrupt: invalid network monitor key");
-    co_return net::empty_reply(403);
-  }
-  auto sig = httpauth::parse_signature(req.header("NM-Sign"));
-  if (!sig.ok()) co_return net::empty_reply(400);
-  const std::string nm_hex = nm.value.to_hex();
-  if (!crypto::verify_payload(nm.value, as_bytes(nm_hex), sig.value)) {
-    log_->error("Deregistration process interrupt: invalid network monitor signature");
-    co_return net::empty_reply(403);
-  }
+  if (auto refused = httpauth::refuse_network_monitor(req, opt_.nm_whitelist, log_)) co_return std::move(*refused);
   const std::string type(*segments(req.path, "/deregister/", 1)->begin());
   if (type != stcpr && type != sudph) co_return net::empty_reply(400);
-  json::parse_options po;
-  po.max_depth = 4;
-  error_code ec;
-  auto v = json::parse(req.body, ec, json::storage_ptr{}, po);
-  if (ec || !(v.is_array() || v.is_null())) co_return net::empty_reply(400);
+  auto listed = httpauth::parse_deregister_list(req.body);
+  if (!listed) co_return net::empty_reply(400);
   std::vector<crypto::public_key> pks;
-  if (v.is_array()) {
-    for (const auto& item : v.as_array()) {
-      if (!item.is_string()) co_return net::empty_reply(400);
-      auto pk = httpauth::parse_public_key(item.as_string());
-      if (!pk.ok()) co_return net::empty_reply(400);
-      pks.push_back(pk.value);
-    }
+  for (const auto& text : *listed) {
+    auto pk = httpauth::parse_public_key(text);
+    if (!pk.ok()) co_return net::empty_reply(400);
+    pks.push_back(pk.value);
   }
   for (const auto& pk : pks) {
     auto op = db_.del_bind(type, pk);

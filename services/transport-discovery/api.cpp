@@ -5,6 +5,7 @@
 #include "skywire/wire/json/go_time.hpp"
 #include "skywire/wire/json/writer.hpp"
 #include "httpauth/auth.hpp"
+#include "httpauth/network_monitor.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/stream_parser.hpp>
@@ -259,35 +260,14 @@ asio::awaitable<http_reply> api::all_transports() const {
 
 asio::awaitable<http_reply> api::deregister(const http_request& req) const {
   log_->info("Deregistration process started.");
-  const std::string_view nm_text = req.header("NM-PK");
-  auto nm = httpauth::parse_public_key(nm_text);
-  const bool whitelisted = nm.ok() && !nm_text.empty() &&
-                           std::find(opt_.nm_whitelist.begin(), opt_.nm_whitelist.end(), nm.value) !=
-                               opt_.nm_whitelist.end();
-  if (!whitelisted) {
-    log_->error("Deregistration process interrupt: invalid network monitor key");
-    co_return net::empty_reply(403);
-  }
-  auto sig = httpauth::parse_signature(req.header("NM-Sign"));
-  if (!sig.ok()) co_return net::empty_reply(400);
-  const std::string nm_hex = nm.value.to_hex();
-  if (!crypto::verify_payload(nm.value, as_bytes(nm_hex), sig.value)) {
-    log_->error("Deregistration process interrupt: invalid network monitor signature");
-    co_return net::empty_reply(403);
-  }
-  json::parse_options po;
-  po.max_depth = 4;
-  error_code ec;
-  auto v = json::parse(req.body, ec, json::storage_ptr{}, po);
-  if (ec || !(v.is_array() || v.is_null())) co_return net::empty_reply(400);
+  if (auto refused = httpauth::refuse_network_monitor(req, opt_.nm_whitelist, log_)) co_return std::move(*refused);
+  auto listed = httpauth::parse_deregister_list(req.body);
+  if (!listed) co_return net::empty_reply(400);
   std::vector<transport_id> ids;
-  if (v.is_array()) {
-    for (const auto& item : v.as_array()) {
-      if (!item.is_string()) co_return net::empty_reply(400);
-      auto id = wt::uuid::from_text(item.as_string());
-      if (!id) co_return net::empty_reply(400);
-      ids.push_back(*id);
-    }
+  for (const auto& text : *listed) {
+    auto id = wt::uuid::from_text(text);
+    if (!id) co_return net::empty_reply(400);
+    ids.push_back(*id);
   }
   for (const auto& id : ids) {
     auto op = db_.deregister_transport(id);
