@@ -24,6 +24,7 @@ class category_impl final : public boost::system::error_category {
       case errc::nonce_unavailable: return "error getting current nonce";
       case errc::no_entry: return "no entry for this PK";
       case errc::rejected: return "request rejected by the service";
+      case errc::transport_not_found: return "transport not found";
     }
     return "unknown disc error";
   }

@@ -4,8 +4,8 @@
 // §7.5) the way the Go client's error table does. A 422 whose cause text names a known
 // validation rule comes back as the matching wire::errc::disc_* code instead
 // (disc_wrong_sequence, disc_outdated_timestamp, ...), so callers compare against the same
-// codes the discovery's own checks use. The httpauth and address-resolver clients use the last
-// three.
+// codes the discovery's own checks use. The httpauth, address-resolver and transport-discovery
+// clients use the last four.
 #include <boost/system/error_code.hpp>
 #include <type_traits>
 
@@ -24,6 +24,8 @@ enum class errc {
   nonce_unavailable,       // GET /security/nonces/{pk} did not answer 200 with a nonce
   no_entry,                // 404 from the address resolver: "no entry for this PK"
   rejected,                // any other non-200 answer (the text: client's last_error())
+  // transport discovery (tpd_client.hpp):
+  transport_not_found,     // 404 "transport not found" (get/delete by id): a delete is done
 };
 
 const boost::system::error_category& category() noexcept;

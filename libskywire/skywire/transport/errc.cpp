@@ -25,6 +25,14 @@ class category_impl final : public boost::system::error_category {
       case errc::settlement_bad_byte: return "settlement handshake: unknown response";
       case errc::network_closed: return "transport network closed";
       case errc::bad_address: return "invalid host:port address";
+      case errc::too_many_sessions: return "too many KCP sessions";
+      case errc::not_bound: return "remote visor is not bound at the address resolver";
+      case errc::unknown_type: return "unknown network type";
+      case errc::transport_not_found: return "transport not found";
+      case errc::too_many_transports: return "too many transports";
+      case errc::manager_closed: return "transport manager is closed";
+      case errc::self_transport: return "cannot create a transport to the local public key";
+      case errc::bad_packet: return "not a whole routing packet";
     }
     return "unknown transport error";
   }

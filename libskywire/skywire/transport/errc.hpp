@@ -23,6 +23,15 @@ enum class errc {
   settlement_bad_byte,   // initiator: any other response byte
   network_closed,        // accept()/dial() after close()
   bad_address,           // a pk_table / listen address that is not host:port
+  too_many_sessions,     // udp_mux: the session bound (udp_mux_config::max_sessions) is reached
+  not_bound,             // stcpr/sudph dial: the address resolver has no binding for the pk (404)
+  // transport::manager (manager.hpp):
+  unknown_type,          // save_transport: no network of that type was added ("unknown network type")
+  transport_not_found,   // remove_transport / write_packet: no transport with that id ("transport not found")
+  too_many_transports,   // the manager holds max_transports already
+  manager_closed,        // the manager was closed (close() or its destructor)
+  self_transport,        // save_transport to the manager's own public key
+  bad_packet,            // write_packet: not one whole routing packet (header + its payload_size bytes)
 };
 
 const boost::system::error_category& category() noexcept;

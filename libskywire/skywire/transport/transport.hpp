@@ -11,10 +11,10 @@
 // network: one per transport type. dial(pk) and accept() return a transport that has completed
 // the type's connection setup — for stcp/stcpr/sudph the raw handshake (handshake.hpp) and Noise
 // KK (encrypted_stream.hpp); for dmsg the dmsg stream to pk:45 — but NOT the settlement, which
-// the caller (the transport manager) runs next, as Go's manager does. stcp is implemented
-// (stcp.hpp); stcpr, sudph and dmsg are meant to be further implementations of this interface
-// (stcpr = stcp with address-resolver lookup/bind, sudph = the same handshake over KCP, dmsg = a
-// dmsg stream with no extra layers), so nothing above this header depends on the carrier.
+// the caller (the transport manager, manager.hpp) runs next, as Go's manager does. The four
+// kinds: stcp.hpp, stcpr.hpp (stcp with address-resolver lookup/bind), sudph.hpp (the same
+// handshake over KCP with hole punching), dmsg_network.hpp (a dmsg stream, no extra layers);
+// nothing above this header depends on the carrier.
 //
 // Executor: a network lives on one executor; call dial/accept/close from it. One accept() at a
 // time; dial() may run concurrently with accept() and with other dials.
@@ -62,6 +62,13 @@ class network {
   // Stops listening, aborts handshakes in progress and wakes a waiting accept(). Idempotent.
   // Transports already returned are not affected.
   virtual void close() = 0;
+
+  // close(), then waits for the network's background work to end (e.g. stcpr's and sudph's
+  // unbind at the address resolver, bounded by their own timeouts). What an orderly stop calls.
+  virtual boost::asio::awaitable<void> shutdown() {
+    close();
+    co_return;
+  }
 };
 
 // The skywire transport port every visor accepts transports on (§0.3 TransportPort).
