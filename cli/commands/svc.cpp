@@ -1,24 +1,33 @@
 // `skywire svc`: the deployment services (Go: skywire-services' binaries, `skywire svc …` in the
 // Go merged binary). `svc ar` runs the address resolver (services/address-resolver): its HTTP
-// API only, on embedded memory stores; the UDP/KCP side for SUDPH is not implemented yet.
-// `svc tpd` runs the transport discovery (services/transport-discovery): its HTTP API on an
-// embedded memory store (no Redis/PostgreSQL store yet).
+// API, on a memory (default), SQLite (--db) or Redis (--redis) store, plus the UDP/KCP side for SUDPH.
+// `svc tpd` runs the transport discovery (services/transport-discovery): its HTTP API on a
+// memory (default), SQLite (--db) or PostgreSQL (--pg-host/--pg-port, PG_* env, as Go) store.
+#include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "address-resolver/redis_store.hpp"
 #include "address-resolver/service.hpp"
+#include "address-resolver/sqlite_store.hpp"
+#include "common/redis_url.hpp"
 #include "commands/commands.hpp"
 #include "commands/common.hpp"
 #include "httpauth/nonce_store.hpp"
+#include "transport-discovery/postgres_store.hpp"
 #include "transport-discovery/service.hpp"
+#include "transport-discovery/sqlite_store.hpp"
 #include "skywire/base/clock.hpp"
 #include "skywire/base/log.hpp"
 #include "skywire/crypto/keys.hpp"
@@ -45,6 +54,61 @@ bool parse_key_list(const std::string& text, std::vector<crypto::public_key>& ou
   return true;
 }
 
+// Runs a store's opening coroutine (connect + check) to completion before serving, so that an
+// unreachable database is a start-up error rather than a stream of 500s.
+template <class T>
+result<T> open_before_serving(asio::io_context& ctx, asio::awaitable<result<T>> op) {
+  std::optional<result<T>> opened;
+  std::exception_ptr failure;
+  asio::co_spawn(ctx, std::move(op), [&](std::exception_ptr e, result<T> r) {
+    failure = e;
+    opened = std::move(r);
+  });
+  ctx.run();
+  ctx.restart();
+  if (failure) std::rethrow_exception(failure);
+  return opened ? std::move(*opened) : result<T>(asio::error::operation_aborted);
+}
+
+// The address resolver's store from --db / --redis (memory when neither); nullptr after a
+// message on stderr.
+std::unique_ptr<ar_svc::store> open_ar_store(asio::io_context& ctx, const std::string& db, std::string redis,
+                                             int redis_pool_size, const base::logger& log) {
+  if (!db.empty() && !redis.empty()) {
+    std::cerr << "error: --db and --redis are mutually exclusive: choose one store\n";
+    return nullptr;
+  }
+  if (!redis.empty()) {
+    if (!redis.starts_with("redis://")) redis = "redis://" + redis;  // as Go's resolver does
+    auto url = svc::common::parse_redis_url(redis);
+    if (!url) {
+      std::cerr << "error: --redis '" << redis << "': " << url.error().message() << "\n";
+      return nullptr;
+    }
+    if (const char* pw = std::getenv("REDIS_PASSWORD"); pw != nullptr && *pw != '\0') url->password = pw;
+    svc::common::redis_options ro;
+    ro.max_connections = static_cast<std::size_t>(std::max(1, redis_pool_size));
+    auto opened = open_before_serving(ctx, ar_svc::open_redis_store(ctx.get_executor(), *url, ro));
+    if (!opened) {
+      std::cerr << "error: cannot use Redis at " << url->display() << ": " << opened.error().message() << "\n";
+      return nullptr;
+    }
+    log->info("bindings stored in Redis at {} (the Go address resolver's key layout)", url->display());
+    return std::move(*opened);
+  }
+  if (!db.empty()) {
+    auto opened = ar_svc::open_sqlite_store(db);
+    if (!opened) {
+      std::cerr << "error: cannot open database " << db << ": " << opened.error().message() << "\n";
+      return nullptr;
+    }
+    log->info("bindings stored in SQLite database {}", db);
+    return std::move(*opened);
+  }
+  log->warn("no --db or --redis given: bindings are kept in memory and lost on restart");
+  return ar_svc::make_memory_store();
+}
+
 struct ar_flags {
   std::string addr = ":9093";
   bool local = false;
@@ -52,6 +116,10 @@ struct ar_flags {
   std::string log_level = "info";
   std::string whitelist_keys;
   std::size_t max_body = 64 * 1024;
+  std::string db;
+  std::string redis;
+  int redis_pool_size = 10;
+  bool no_sudph = false;
 };
 
 int run_ar(const ar_flags& f) {
@@ -64,13 +132,15 @@ int run_ar(const ar_flags& f) {
   opt.api.local_mode = f.local;
   opt.api.trust_forwarding = f.trust_forwarded;
   opt.max_body = f.max_body;
+  opt.udp = !f.no_sudph;  // the SUDPH (UDP/KCP) side on the same host:port as HTTP
   if (!parse_key_list(f.whitelist_keys, opt.api.nm_whitelist)) return 2;
 
-  log->warn("bindings and nonces are kept in memory and lost on restart");
-  auto db = ar_svc::make_memory_store();
+  asio::io_context ctx(1);
+  auto db = open_ar_store(ctx, f.db, f.redis, f.redis_pool_size, log);
+  if (!db) return 1;
+  log->warn("nonces are kept in memory and lost on restart");
   auto nonces = svc::httpauth::make_memory_nonce_store();
   const base::system_clock clock;
-  asio::io_context ctx(1);
   ar_svc::service svc(ctx.get_executor(), *db, *nonces, clock, log, opt);
   auto port = svc.start();
   if (!port) {
@@ -89,11 +159,11 @@ void register_svc_ar(CLI::App& svc, run_state& state) {
       "port and addresses (POST/DELETE /bind/stcpr, signed with httpauth), others look them up\n"
       "(GET /resolve/{stcpr|sudph}/{pk}), GET /transports lists who is bound, network monitors\n"
       "deregister (DELETE /deregister/{network}); /security/nonces/{pk} and /health as usual.\n"
-      "Bindings and nonces live in memory (no Redis needed) and have no TTL.\n"
+      "Bindings have no TTL and live in memory, in SQLite (--db) or in Redis (--redis); nonces in memory.\n"
       "Like Go, a visor may bind only from a public IPv4 address that it lists itself; --local\n"
       "also accepts loopback and private sources, for a deployment on one machine or a LAN.\n"
-      "Not implemented yet: the UDP/KCP side (SUDPH binding and hole punching). Stops gracefully\n"
-      "on SIGINT/SIGTERM.");
+      "SUDPH visors bind over UDP/KCP on the same host:port and are asked to hole-punch when\n"
+      "resolved (--no-sudph: HTTP only). Stops gracefully on SIGINT/SIGTERM.");
   ar->add_option("-a,--addr", flags->addr, "address to listen on: host:port or :port (all interfaces)")
       ->capture_default_str();
   ar->add_flag("--local", flags->local,
@@ -110,6 +180,16 @@ void register_svc_ar(CLI::App& svc, run_state& state) {
                  "/deregister/{network} (none = always 403)");
   ar->add_option("--max-body", flags->max_body, "largest accepted request body in bytes (413 above)")
       ->capture_default_str();
+  ar->add_option("--db", flags->db,
+                 "SQLite database file: bindings survive restarts (created if missing). Neither --db nor "
+                 "--redis: bindings are lost on restart. Not with --redis");
+  ar->add_option("--redis", flags->redis,
+                 "Redis URL redis://[:password@]host:port[/db] (password also from env REDIS_PASSWORD, which "
+                 "wins), in the Go resolver's key layout: a Go and a C++ resolver can share it. Checked at "
+                 "start: unreachable = exit 1. Not with --db");
+  ar->add_option("--redis-pool-size", flags->redis_pool_size, "most Redis connections at once")->capture_default_str();
+  ar->add_flag("--no-sudph", flags->no_sudph,
+               "HTTP only: no SUDPH binding / hole punching over UDP (by default on the same host:port)");
   ar->callback([flags, &state] { state.exit_code = run_ar(*flags); });
 }
 
@@ -118,7 +198,54 @@ struct tpd_flags {
   std::string log_level = "info";
   std::string whitelist_keys;
   std::size_t max_body = 64 * 1024;
+  std::string db;
+  std::string pg_host;  // Go's --pg-host / --pg-port; either one selects PostgreSQL
+  std::string pg_port;
 };
+
+// The transport discovery's store from --db / --pg-host / --pg-port (memory when none); nullptr
+// after a message on stderr. PostgreSQL credentials come from PG_USER, PG_PASSWORD and
+// PG_DATABASE, as Go's transport-discovery reads them.
+std::unique_ptr<tpd_svc::store> open_tpd_store(asio::io_context& ctx, const tpd_flags& f, const base::logger& log) {
+  const bool pg = !f.pg_host.empty() || !f.pg_port.empty();
+  if (!f.db.empty() && pg) {
+    std::cerr << "error: --db and --pg-host/--pg-port are mutually exclusive: choose one store\n";
+    return nullptr;
+  }
+  if (pg) {
+    auto env = [](const char* name) {
+      const char* v = std::getenv(name);
+      return std::string(v ? v : "");
+    };
+    svc::common::pg_options o;
+    const std::string host = f.pg_host.empty() ? "localhost" : f.pg_host;
+    const std::string port = f.pg_port.empty() ? "5432" : f.pg_port;
+    o.params = {{"host", host}, {"port", port}, {"sslmode", "disable"}};  // Go's DSN: sslmode=disable
+    const std::pair<const char*, const char*> from_env[] = {
+        {"user", "PG_USER"}, {"password", "PG_PASSWORD"}, {"dbname", "PG_DATABASE"}};
+    for (const auto& [key, var] : from_env)
+      if (auto v = env(var); !v.empty()) o.params.emplace_back(key, v);
+    auto opened = open_before_serving(ctx, tpd_svc::open_postgres_store(ctx.get_executor(), o, log));
+    if (!opened) {
+      std::cerr << "error: cannot use PostgreSQL at " << host << ":" << port << ": " << opened.error().message()
+                << " (see the log line above)\n";
+      return nullptr;
+    }
+    log->info("transports stored in PostgreSQL at {}:{} (Go's transports table)", host, port);
+    return std::move(*opened);
+  }
+  if (!f.db.empty()) {
+    auto opened = tpd_svc::open_sqlite_store(f.db);
+    if (!opened) {
+      std::cerr << "error: cannot open database " << f.db << ": " << opened.error().message() << "\n";
+      return nullptr;
+    }
+    log->info("transports stored in SQLite database {}", f.db);
+    return std::move(*opened);
+  }
+  log->warn("no --db or --pg-host given: transports are kept in memory and lost on restart");
+  return tpd_svc::make_memory_store();
+}
 
 int run_tpd(const tpd_flags& f) {
   auto start = parse_service_flags("transport-discovery", f.log_level, f.addr);
@@ -130,11 +257,12 @@ int run_tpd(const tpd_flags& f) {
   opt.max_body = f.max_body;
   if (!parse_key_list(f.whitelist_keys, opt.api.nm_whitelist)) return 2;
 
-  log->warn("transports and nonces are kept in memory and lost on restart");
-  auto db = tpd_svc::make_memory_store();
+  asio::io_context ctx(1);
+  auto db = open_tpd_store(ctx, f, log);
+  if (!db) return 1;
+  log->warn("nonces are kept in memory and lost on restart");
   auto nonces = svc::httpauth::make_memory_nonce_store();
   const base::system_clock clock;
-  asio::io_context ctx(1);
   tpd_svc::service svc(ctx.get_executor(), *db, *nonces, clock, log, opt);
   auto port = svc.start();
   if (!port) {
@@ -156,8 +284,9 @@ void register_svc_tpd(CLI::App& svc, run_state& state) {
       "entries up, DELETE /transports/id:{uuid} removes one (only an edge may). Open:\n"
       "GET /all-transports, /security/nonces/{pk}, /health; POST /statuses answers 410 Gone.\n"
       "Network monitors (--whitelist-keys) may DELETE /transports/deregister with NM-PK/NM-Sign.\n"
-      "Transports and nonces live in memory (no Redis/PostgreSQL store yet). Stops gracefully\n"
-      "on SIGINT/SIGTERM.");
+      "Transports live in memory, in SQLite (--db FILE) or in PostgreSQL (--pg-host/--pg-port with\n"
+      "PG_USER/PG_PASSWORD/PG_DATABASE, Go's transports table: a Go and a C++ discovery can share\n"
+      "it); nonces in memory. Stops gracefully on SIGINT/SIGTERM.");
   tpd->add_option("-a,--addr", flags->addr, "address to listen on: host:port or :port (all interfaces)")
       ->capture_default_str();
   tpd->add_option("-l,--loglvl", flags->log_level, "trace, debug (every change), info, warn, error, off")
@@ -168,6 +297,12 @@ void register_svc_tpd(CLI::App& svc, run_state& state) {
                   "always 403)");
   tpd->add_option("--max-body", flags->max_body, "largest accepted request body in bytes (413 above)")
       ->capture_default_str();
+  tpd->add_option("--db", flags->db,
+                  "SQLite database file: transports survive restarts (created if missing). Not with --pg-*");
+  tpd->add_option("--pg-host", flags->pg_host,
+                  "PostgreSQL host (selects PostgreSQL; default port 5432; user, password and database from "
+                  "env PG_USER, PG_PASSWORD, PG_DATABASE as in Go). Checked at start: unreachable = exit 1");
+  tpd->add_option("--pg-port", flags->pg_port, "PostgreSQL port (selects PostgreSQL; host localhost by default)");
   tpd->callback([flags, &state] { state.exit_code = run_tpd(*flags); });
 }
 

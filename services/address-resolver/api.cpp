@@ -297,11 +297,10 @@ asio::awaitable<std::optional<http_reply>> api::resolve(const http_request& req,
   visor_data d = std::move(**found);
   d.is_local = same_ip(d.remote_addr, remote);
   log_->info("Resolved {} to {} ({})", receiver.value.to_hex(), d.remote_addr, type);
-  if (type == sudph) {
-    // Go now asks the receiver, over its UDP/KCP link, to punch towards the caller. That side
-    // (spec §2.3) is not implemented: nobody has such a link here.
-    log_->debug("not asking {} to dial {}: no SUDPH (UDP) side in this address resolver",
-                receiver.value.to_hex(), caller.to_hex());
+  if (type == sudph && opt_.notify_punch) {
+    // Go now asks the receiver, over its UDP/KCP link, to punch towards the caller (§2.3).
+    auto notify = opt_.notify_punch(receiver.value, caller);
+    co_await std::move(notify);
   }
   co_return json_reply(200, visor_data_json(d));
 }

@@ -30,9 +30,9 @@
 // deployment can run on one machine or a LAN. options.trust_forwarding: see
 // httpauth::remote_ip (Go always trusts X-Real-IP & co., since it runs behind a proxy).
 //
-// Not implemented yet: the UDP/KCP side (§2.3: SUDPH binding over KCP, heartbeats, delBind and
-// the hole-punch messages that /resolve/sudph sends to the target). So nothing binds sudph here
-// yet, /resolve/sudph answers from whatever the store holds and asks no one to punch.
+// The UDP/KCP side (§2.3: SUDPH binding over KCP, heartbeats, delBind) is udp_server.hpp; a
+// successful GET /resolve/sudph/{pk} calls options.punch_notifier(pk, caller), which asks pk's
+// link to punch towards the caller (empty: no one is asked).
 //
 // Deviations: a bind with more than max_bind_addresses addresses is refused with 400
 // {"error":"too many addresses"} (Go stores any number); Prometheus metrics are not exported.
@@ -46,6 +46,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,11 +65,16 @@ struct build_info {
   std::string date = "unknown";
 };
 
+// Called after a successful GET /resolve/sudph/{target} by `requester` (udp_server::ask_to_punch).
+using punch_notifier =
+    std::function<boost::asio::awaitable<void>(crypto::public_key target, crypto::public_key requester)>;
+
 struct api_options {
   bool local_mode = false;
   bool trust_forwarding = false;
   std::vector<crypto::public_key> nm_whitelist;  // deregister callers; empty = always 403
   build_info build;
+  punch_notifier notify_punch;  // empty: nobody is asked to punch
 };
 
 // Go's netutil.IsPublicIP on the text of an IP (false when it does not parse).

@@ -1,8 +1,8 @@
 #pragma once
-// The running address resolver: the api (api.hpp) behind a net::http_server, what
-// `skywire svc ar` runs and what the integration tests start on 127.0.0.1:0. Only the HTTP side
-// (spec/skywire.md §2.2); the UDP/KCP side of §2.3 (SUDPH binding, hole punching) is not here
-// yet.
+// The running address resolver: the api (api.hpp) behind a net::http_server plus, when
+// options.udp, the UDP/KCP side (udp_server.hpp, spec/skywire.md §2.3) on the same host and
+// port number — what `skywire svc ar` runs and what the integration tests start on 127.0.0.1:0.
+// GET /resolve/sudph is wired to udp_server::ask_to_punch.
 //
 // HTTP limits: Go's http.Server settings (read 3 s, write 3 s, idle 30 s), header 16 KiB, body
 // options.max_body (64 KiB: a bind body is < 1 KiB).
@@ -25,6 +25,7 @@
 #include "api.hpp"
 #include "httpauth/nonce_store.hpp"
 #include "store.hpp"
+#include "udp_server.hpp"
 
 namespace skywire::svc::address_resolver {
 
@@ -34,6 +35,8 @@ struct service_options {
   api_options api;
   std::size_t max_body = 64 * 1024;
   std::size_t max_connections = 4096;
+  bool udp = true;                 // the SUDPH side on UDP host:port (the HTTP port actually bound)
+  udp_server_options udp_options;  // its host and port are set from host / the HTTP port
 };
 
 class service {
@@ -49,10 +52,12 @@ class service {
   boost::asio::awaitable<void> shutdown(std::chrono::steady_clock::duration grace);
 
   std::uint16_t port() const noexcept { return server_.port(); }
+  udp_server& udp() noexcept { return udp_; }
 
  private:
   base::logger log_;
   service_options opt_;
+  udp_server udp_;
   address_resolver::api api_;
   net::http_server server_;
 };

@@ -3,9 +3,11 @@
 // ("stcpr", "sudph"), public key -> VisorData. Bindings have no TTL (Go's Redis SET with expiry
 // 0): they stay until unbound or deregistered.
 //
-// Calls are awaitables so a Redis store can follow (Go's production store is Redis); the
-// embedded memory store completes at once. Any type string may be asked for (Go's resolve
-// passes the URL's {type} through): an unknown type simply has no entries.
+// Calls are awaitables so a networked store never blocks the executor. Three stores: memory
+// (below; completes at once), SQLite (sqlite_store.hpp, `--db FILE`, survives restarts) and
+// Redis (redis_store.hpp, Go's production store in its key layout). Any type string may be
+// asked for (Go's resolve passes the URL's {type} through): an unknown type simply has no
+// entries.
 //
 // make_memory_store(max_per_type): a std::map per type, bounded to max_per_type keys; binding a
 // new key into a full type fails with errc::store_full (the API answers 500, as Go does for a

@@ -15,6 +15,8 @@ class category_impl final : public boost::system::error_category {
   std::string message(int ev) const override {
     switch (static_cast<errc>(ev)) {
       case errc::store_full: return "transport discovery store is full";
+      case errc::duplicate_id: return duplicate_id_text;
+      case errc::bad_record: return "stored transport record is not a valid entry";
     }
     return "unknown transport discovery error";
   }

@@ -3,10 +3,12 @@
 // entries keyed by transport ID, with an index by edge public key. Only what Go stores is kept:
 // t_id, edges, type and label (not the signatures, not `registered`).
 //
-// Calls are awaitables so a database store can follow. Go's production store is PostgreSQL
-// (a duplicate t_id fails there with 500 and the database's message); there is NO Redis or
-// PostgreSQL store here yet, only the embedded memory store, which — like Go's in-memory test
-// store — silently overwrites an entry registered again under the same ID.
+// Calls are awaitables so a database store never blocks the executor. Three stores: memory
+// (below; like Go's in-memory test store it silently overwrites an entry registered again under
+// the same ID), SQLite (sqlite_store.hpp, `--db FILE`) and PostgreSQL (postgres_store.hpp, Go's
+// production store and schema). The two database stores refuse a duplicate t_id with
+// errc::duplicate_id, whose text is the one Go's PostgreSQL store gives (the API answers 500
+// with it). Go has no Redis store for transports (only its nonces live in Redis).
 //
 // make_memory_store(max_entries): a std::map by ID plus a std::map<pk, std::set<id>> edge
 // index, bounded to max_entries transports; registering a new ID into a full store fails with
@@ -31,7 +33,13 @@ namespace skywire::svc::transport_discovery {
 
 enum class errc {
   store_full = 1,
+  duplicate_id,  // database stores: the t_id is registered already (Go: 500 + this text)
+  bad_record,    // database stores: a stored row is not a valid entry (edited/foreign data)
 };
+
+// Go's answer to a duplicate t_id (pgx's text of the unique violation on the gorm-made table).
+inline constexpr const char* duplicate_id_text =
+    "ERROR: duplicate key value violates unique constraint \"transports_transport_id_key\" (SQLSTATE 23505)";
 
 const boost::system::error_category& category() noexcept;
 
@@ -47,7 +55,8 @@ using transport_id = wire::transport::uuid;
 class store {
  public:
   virtual ~store() = default;
-  // Stores (or replaces) the entry under e.id.
+  // Stores the entry under e.id. An ID registered already: the memory store replaces it, the
+  // database stores fail with errc::duplicate_id and keep the first.
   virtual boost::asio::awaitable<result<void>> register_transport(entry e) = 0;
   // Returns whether an entry was removed.
   virtual boost::asio::awaitable<result<bool>> deregister_transport(transport_id id) = 0;
