@@ -21,6 +21,17 @@ bool netns_available() {
   return ::geteuid() == 0 && sh("ip netns list >/dev/null 2>&1") == 0;
 }
 
+bool iptables_available() {
+  if (!netns_available() || sh("command -v iptables >/dev/null 2>&1") != 0) return false;
+  // The nat table needs kernel support (nf_nat): ask for it in a throwaway namespace.
+  try {
+    netns probe("ipt-probe");
+    return probe.exec("iptables -t nat -L POSTROUTING -n >/dev/null 2>&1") == 0;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 netns::netns(const std::string& base) : name_("sw-" + base + "-" + std::to_string(::getpid())) {
   sh("ip netns del " + name_ + " 2>/dev/null");  // a leftover of a crashed run
   if (sh("ip netns add " + name_) != 0) throw std::runtime_error("cannot create netns " + name_);

@@ -22,6 +22,10 @@ int sh(const std::string& cmd);
 // Root and iproute2 present: the netns tests can run.
 bool netns_available();
 
+// netns_available() and iptables with the nat table usable: masquerading NAT namespaces
+// (nat_lab.hpp) can be built.
+bool iptables_available();
+
 class netns {
  public:
   // Creates namespace "sw-<base>-<pid>" with its loopback up.

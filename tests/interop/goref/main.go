@@ -16,6 +16,7 @@
 //	sign -sk HEX                  signs stdin (SHA256 of the bytes), prints the sig hex.
 //	verify -pk HEX -sig HEX       verifies stdin; prints "ok" or the error.
 //	rpc-pty-server, rpc-pty-client  net/rpc + gob peers shaped like dmsgpty (rpc.go).
+//	kcp-echo, kcp-dial            kcp-go v5 (no crypt, no FEC, as sudph) peers (kcp.go).
 //
 // Exit code 0 on success, 1 on a verification/decoding failure, 2 on usage errors.
 package main
@@ -99,6 +100,10 @@ func main() {
 		signRaw(args)
 	case "verify":
 		verifyRaw(args)
+	case "kcp-echo":
+		kcpEcho()
+	case "kcp-dial":
+		kcpDial(args)
 	case "rpc-pty-server":
 		rpcPtyServer()
 	case "rpc-pty-client":
