@@ -13,6 +13,10 @@ int main(int argc, char** argv) {
       "cli", "Command-line tools for a visor and its configuration (Go: skywire-cli)");
   cli->require_subcommand(1);
   skywire::cli::register_config(*cli, state);
+  skywire::cli::register_cli_visor(*cli, state);
+  skywire::cli::register_cli_tp(*cli, state);
+
+  skywire::cli::register_visor(app, state);
 
   skywire::cli::register_dmsg(app, state);
 

@@ -3,6 +3,8 @@
 // register_* function that adds its subcommands (with help text and a callback) to a parent
 // CLI::App. Callbacks never throw for user errors: they print "error: ..." on stderr and set
 // run_state::exit_code, which main() returns after parsing.
+#include <string>
+
 #include <CLI/CLI.hpp>
 
 namespace skywire::cli {
@@ -19,6 +21,18 @@ void register_config_keys(CLI::App& config, run_state& state);
 
 // `config gen`: a visor config (commands/config_gen.cpp).
 void register_config_gen(CLI::App& config, run_state& state);
+
+// Writes a fresh config (fresh keys, the default flags of `config gen`) to `output`; what
+// `skywire visor` does when it has none. Returns the exit code, messages on stderr.
+int generate_config(const std::string& output, const std::string& svcconf, bool test_env);
+
+// `visor`: run a visor (commands/visor.cpp).
+void register_visor(CLI::App& parent, run_state& state);
+
+// `cli visor info` (commands/cli_visor.cpp) and `cli tp …` (commands/cli_tp.cpp): the visor's
+// local API from the command line.
+void register_cli_visor(CLI::App& cli, run_state& state);
+void register_cli_tp(CLI::App& cli, run_state& state);
 
 // `dmsg` and its subcommands (commands/dmsg.cpp): `dmsg disc`.
 void register_dmsg(CLI::App& parent, run_state& state);

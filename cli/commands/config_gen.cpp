@@ -52,6 +52,7 @@ struct gen_flags {
   std::string stcp_listen;
   std::vector<std::string> stcp_peers;  // PK=HOST:PORT
   std::vector<std::string> persistent;  // PK:TYPE
+  std::string cli_addr;
 };
 
 // An error result. Explicit, because visor::config is an aggregate whose first member is a
@@ -124,6 +125,7 @@ cli_result<visor::config> build(const gen_flags& f) {
   if (f.stcpr_port >= 0) c.transport.stcpr_port = static_cast<std::uint16_t>(f.stcpr_port);
   if (f.sudph_port >= 0) c.transport.sudph_port = static_cast<std::uint16_t>(f.sudph_port);
   if (!f.log_level.empty()) c.log_level = f.log_level;
+  if (!f.cli_addr.empty()) c.cli_addr = f.cli_addr;
   if (f.package) {
     c.launcher.bin_path = "/opt/skywire/bin";
     c.local_path = "/opt/skywire/local";
@@ -235,6 +237,14 @@ int run_gen(const gen_flags& f) {
 
 }  // namespace
 
+int generate_config(const std::string& output, const std::string& svcconf, bool test_env) {
+  gen_flags f;
+  f.output = output;
+  f.svcconf = svcconf;
+  f.test_env = test_env;
+  return run_gen(f);
+}
+
 void register_config_gen(CLI::App& config, run_state& state) {
   auto f = std::make_shared<gen_flags>();
   CLI::App* gen = config.add_subcommand(
@@ -271,6 +281,8 @@ void register_config_gen(CLI::App& config, run_state& state) {
   gen->add_option("--stcp-listen", f->stcp_listen, "stcp listening address (default :7777)");
   gen->add_option("--stcp-peer", f->stcp_peers, "stcp peer PK=HOST:PORT (repeatable): the static pk table");
   gen->add_option("--persistent", f->persistent, "persistent transport PK:TYPE (repeatable), redialled when down");
+  gen->add_option("--cli-addr", f->cli_addr,
+                  "where the visor's local API listens, for `skywire cli` (loopback only; default localhost:3435)");
   gen->callback([f, &state] { state.exit_code = run_gen(*f); });
 }
 

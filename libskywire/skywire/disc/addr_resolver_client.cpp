@@ -1,5 +1,6 @@
 #include "skywire/disc/addr_resolver_client.hpp"
 
+#include "skywire/disc/detail/service_reply.hpp"
 #include "skywire/disc/errc.hpp"
 #include "skywire/wire/json/writer.hpp"
 
@@ -13,36 +14,6 @@ namespace skywire::disc {
 
 namespace asio = boost::asio;
 namespace json = boost::json;
-
-namespace {
-
-std::optional<json::value> parse_bounded(std::string_view body, unsigned depth) {
-  json::parse_options po;
-  po.max_depth = depth;
-  error_code ec;
-  auto v = json::parse(body, ec, json::storage_ptr{}, po);
-  if (ec) return std::nullopt;
-  return v;
-}
-
-// Go's ExtractError: {"error":"text"} -> text; the httpauth shape {"error":{"message":…}} ->
-// its message; anything else -> the raw body.
-std::string error_text(const std::string& body) {
-  auto v = parse_bounded(body, 8);
-  if (v && v->is_object()) {
-    if (const auto* e = v->as_object().if_contains("error")) {
-      if (e->is_string()) return std::string(e->as_string());
-      if (e->is_object()) {
-        if (const auto* m = e->as_object().if_contains("message"); m && m->is_string()) {
-          return std::string(m->as_string());
-        }
-      }
-    }
-  }
-  return body;
-}
-
-}  // namespace
 
 std::string local_addresses_json(std::string_view port, const std::vector<std::string>& addresses) {
   wire::json::writer w{wire::json::dialect::go_json};
@@ -62,7 +33,7 @@ std::string local_addresses_json(std::string_view port, const std::vector<std::s
 }
 
 result<visor_data> parse_visor_data(std::string_view body) {
-  auto v = parse_bounded(body, 4);
+  auto v = detail::parse_bounded(body, 4);
   if (!v || !v->is_object()) return errc::bad_response;
   visor_data out;
   for (const auto& [key, val] : v->as_object()) {
@@ -90,7 +61,7 @@ result<visor_data> parse_visor_data(std::string_view body) {
 addr_resolver_client::addr_resolver_client(std::shared_ptr<httpauth_client> auth) : auth_(std::move(auth)) {}
 
 error_code addr_resolver_client::reject(const net::http_response& r) {
-  last_error_ = "status " + std::to_string(r.status) + ": " + error_text(r.body);
+  last_error_ = detail::rejection_text(r.status, r.body);
   return errc::rejected;
 }
 
@@ -128,7 +99,7 @@ addr_resolver_client::transports() {
   auto r = co_await std::move(op);
   if (!r) co_return r.error();
   if (r->status != 200) co_return reject(*r);
-  auto v = parse_bounded(r->body, 4);
+  auto v = detail::parse_bounded(r->body, 4);
   if (!v || !v->is_object()) co_return error_code(errc::bad_response);
   std::map<crypto::public_key, std::vector<std::string>> out;
   for (const auto& [type, list] : v->as_object()) {

@@ -1,0 +1,218 @@
+// End to end with the real binary: a local deployment (dmsg discovery, one dmsg server, an
+// address resolver in local mode, a transport discovery) and two `skywire visor` processes
+// driven by `skywire cli visor info` and `skywire cli tp …` through their local APIs. A
+// transport of every type (stcp, stcpr, sudph, dmsg) is made from A to B; both visors list it,
+// the transport discovery has it, removing it on one side removes it on the other and in the
+// discovery, and both visors stop gracefully. Also: the visor's refusals (a non-loopback API
+// address) and its config generation when it has none.
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <set>
+#include <string>
+
+#include "binary_test.hpp"
+
+namespace {
+
+namespace json = boost::json;
+using namespace skywire::test;
+
+class visor_cli : public binary_test {
+ protected:
+  struct visor_proc {
+    std::string pk;
+    std::string rpc;  // 127.0.0.1:port of its local API
+    std::uint16_t stcp_port = 0;
+    pid_t pid = -1;
+  };
+
+  // dmsg discovery, one dmsg server, AR (--local), TPD; writes services.json.
+  void start_deployment() {
+    const auto disc_port = free_port();
+    disc_ = "http://127.0.0.1:" + std::to_string(disc_port);
+    background("disc", {"dmsg", "disc", "-t", "-a", "127.0.0.1:" + std::to_string(disc_port)});
+    wait_port(disc_port);
+    const auto srv_port = free_port(), srv_health = free_port();
+    const std::string srv = "127.0.0.1:" + std::to_string(srv_port);
+    ASSERT_EQ(run({"dmsg", "server", "config", "gen", "-o", (dir_ / "server.json").string(), "--disc", disc_,
+                   "--public-address", srv, "--local-address", srv, "--health-address",
+                   "127.0.0.1:" + std::to_string(srv_health)})
+                  .exit_code,
+              0);
+    background("server", {"dmsg", "server", "start", (dir_ / "server.json").string()});
+    wait_port(srv_health);
+    const auto ar_port = free_port(), tpd_port = free_port();
+    background("ar", {"svc", "ar", "-a", "127.0.0.1:" + std::to_string(ar_port), "--local"});
+    background("tpd", {"svc", "tpd", "-a", "127.0.0.1:" + std::to_string(tpd_port)});
+    wait_port(ar_port);
+    wait_port(tpd_port);
+    tpd_ = "http://127.0.0.1:" + std::to_string(tpd_port);
+    std::ofstream(dir_ / "services.json")
+        << R"({"prod":{"dmsg_discovery":")" << disc_ << R"(","transport_discovery":")" << tpd_
+        << R"(","address_resolver":"http://127.0.0.1:)" << ar_port
+        << R"(","route_setup_nodes":[],"transport_setup":[],"survey_whitelist":[],"stun_servers":[]}})";
+  }
+
+  // A config for visor `name` (its own API port, stcp port and local path), optionally with an
+  // stcp peer.
+  visor_proc make_visor(const std::string& name, const std::string& stcp_peer = "") {
+    visor_proc v;
+    v.stcp_port = free_port();
+    const auto api_port = free_port();
+    v.rpc = "127.0.0.1:" + std::to_string(api_port);
+    const fs::path cfg = dir_ / (name + ".json");
+    std::vector<std::string> gen{"cli", "config", "gen", "--svcconf", (dir_ / "services.json").string(), "-o",
+                                 cfg.string(), "-y", "--minsess", "1", "--cli-addr", v.rpc, "--stcp-listen",
+                                 "127.0.0.1:" + std::to_string(v.stcp_port)};
+    if (!stcp_peer.empty()) {
+      gen.push_back("--stcp-peer");
+      gen.push_back(stcp_peer);
+    }
+    const auto r = run(gen);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    auto c = json::parse(slurp(cfg));
+    v.pk = std::string(c.at("pk").as_string());
+    c.as_object()["local_path"] = (dir_ / name).string();
+    c.at("transport").as_object()["log_store"].as_object()["location"] = (dir_ / name / "transport_logs").string();
+    std::ofstream(cfg, std::ios::trunc) << json::serialize(c);
+    return v;
+  }
+
+  void start_visor(visor_proc& v, const std::string& name) {
+    v.pid = background(name, {"visor", "-c", (dir_ / (name + ".json")).string()});
+    wait_port(static_cast<std::uint16_t>(std::stoi(v.rpc.substr(v.rpc.find(':') + 1))));
+  }
+
+  json::value cli_json(std::vector<std::string> args) {
+    args.insert(args.begin(), "cli");
+    args.push_back("--json");
+    const auto r = run(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    error_code ec;
+    auto v = json::parse(r.out, ec);
+    EXPECT_FALSE(ec) << r.out;
+    return v;
+  }
+
+  using error_code = boost::system::error_code;
+  std::string disc_;
+  std::string tpd_;
+};
+
+TEST_F(visor_cli, TransportsOfEveryTypeBetweenTwoVisors) {
+  start_deployment();
+  auto b = make_visor("b");
+  auto a = make_visor("a", b.pk + "=127.0.0.1:" + std::to_string(b.stcp_port));
+  start_visor(b, "b");
+  start_visor(a, "a");
+
+  const auto info = run({"cli", "visor", "info", "--rpc", a.rpc});
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  EXPECT_NE(info.out.find(a.pk), std::string::npos);
+  for (const char* type : {"stcp", "stcpr", "sudph", "dmsg"}) EXPECT_NE(info.out.find(type), std::string::npos) << type;
+
+  std::set<std::string> ids;
+  for (const char* type : {"stcp", "stcpr", "sudph", "dmsg"}) {
+    const auto added = cli_json({"tp", "add", b.pk, "-t", type, "--rpc", a.rpc});
+    ASSERT_TRUE(added.is_object()) << type;
+    EXPECT_EQ(added.at("type").as_string(), type);
+    EXPECT_EQ(added.at("remote_pk").as_string(), b.pk);
+    EXPECT_TRUE(added.at("initiator").as_bool());
+    ids.insert(std::string(added.at("id").as_string()));
+  }
+  ASSERT_EQ(ids.size(), 4u);
+
+  // B sees the same four transports, incoming from A.
+  auto on_b = cli_json({"tp", "ls", "--rpc", b.rpc});
+  ASSERT_TRUE(on_b.is_array());
+  std::set<std::string> b_ids;
+  for (const auto& t : on_b.as_array()) {
+    EXPECT_EQ(t.at("remote_pk").as_string(), a.pk);
+    EXPECT_FALSE(t.at("initiator").as_bool());
+    b_ids.insert(std::string(t.at("id").as_string()));
+  }
+  EXPECT_EQ(b_ids, ids);
+
+  // The responder (B) registered each one in the transport discovery.
+  auto disc = cli_json({"tp", "disc", "--pk", a.pk, "--rpc", b.rpc});
+  ASSERT_TRUE(disc.is_array());
+  std::set<std::string> disc_ids;
+  for (const auto& e : disc.as_array()) disc_ids.insert(std::string(e.at("t_id").as_string()));
+  EXPECT_EQ(disc_ids, ids);
+
+  // The table for people names every type.
+  const auto table = run({"cli", "tp", "ls", "--rpc", a.rpc});
+  EXPECT_NE(table.out.find("REMOTE"), std::string::npos);
+  EXPECT_NE(table.out.find("sudph"), std::string::npos);
+
+  // Removing the stcpr transport on A closes it on B and deletes it from the discovery.
+  std::string stcpr_id;
+  const auto stcpr_only = cli_json({"tp", "ls", "-t", "stcpr", "--rpc", a.rpc});
+  for (const auto& t : stcpr_only.as_array()) stcpr_id = std::string(t.at("id").as_string());
+  ASSERT_FALSE(stcpr_id.empty());
+  ASSERT_EQ(run({"cli", "tp", "rm", "-i", stcpr_id, "--rpc", a.rpc}).exit_code, 0);
+  bool gone_on_b = false;
+  for (int i = 0; i < 100 && !gone_on_b; ++i) {
+    gone_on_b = cli_json({"tp", "ls", "-t", "stcpr", "--rpc", b.rpc}).as_array().empty();
+    if (!gone_on_b) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(gone_on_b) << "B noticed the closed transport";
+  const auto lookup = run({"cli", "tp", "disc", "--id", stcpr_id, "--rpc", a.rpc});
+  EXPECT_NE(lookup.exit_code, 0) << "deleted from the transport discovery: " << lookup.out;
+
+  // Bad input is refused with a message, not a crash.
+  const auto bad = run({"cli", "tp", "add", "nonsense", "--rpc", a.rpc});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("public key"), std::string::npos);
+  const auto self = run({"cli", "tp", "add", a.pk, "--rpc", a.rpc});
+  EXPECT_NE(self.exit_code, 0);
+
+  EXPECT_EQ(stop(a.pid), 0) << "SIGTERM stops visor A gracefully";
+  EXPECT_EQ(stop(b.pid), 0) << "SIGTERM stops visor B gracefully";
+  const std::string log = slurp(dir_ / "a.log");
+  EXPECT_NE(log.find("visor stopped"), std::string::npos);
+}
+
+TEST_F(visor_cli, RefusesAnApiAddressOffLoopback) {
+  start_deployment();
+  make_visor("a");
+  auto c = json::parse(slurp(dir_ / "a.json"));
+  c.as_object()["cli_addr"] = "0.0.0.0:3435";
+  std::ofstream(dir_ / "a.json", std::ios::trunc) << json::serialize(c);
+  const auto r = run({"visor", "-c", (dir_ / "a.json").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("loopback"), std::string::npos) << r.err;
+}
+
+TEST_F(visor_cli, GeneratesAConfigWhenThereIsNone) {
+  start_deployment();
+  const fs::path cfg = dir_ / "new.json";
+  // The generated config has the local deployment's endpoints; the visor is stopped as soon as
+  // the file is there (its default ports may be taken on a shared machine, which is not tested here).
+  const pid_t p = background("new", {"visor", "-c", cfg.string(), "--svcconf", (dir_ / "services.json").string()});
+  for (int i = 0; i < 100 && !fs::exists(cfg); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_TRUE(fs::exists(cfg));
+  EXPECT_EQ(fs::status(cfg).permissions() & fs::perms::group_read, fs::perms::none) << "the config holds the secret key";
+  const auto c = json::parse(slurp(cfg));
+  EXPECT_EQ(c.at("transport").at("discovery").as_string(), tpd_);
+  EXPECT_EQ(c.at("dmsg").at("discovery").as_string(), disc_);
+  stop(p);
+}
+
+TEST_F(visor_cli, HelpNamesTheCommands) {
+  const auto visor = run({"visor", "--help"});
+  EXPECT_EQ(visor.exit_code, 0);
+  EXPECT_NE(visor.out.find("--config"), std::string::npos);
+  const auto tp = run({"cli", "tp", "--help"});
+  EXPECT_EQ(tp.exit_code, 0);
+  for (const char* sub : {"ls", "add", "rm", "type", "id", "disc"}) EXPECT_NE(tp.out.find(sub), std::string::npos) << sub;
+}
+
+TEST_F(visor_cli, NoVisorRunningIsAClearError) {
+  const auto r = run({"cli", "visor", "info", "--rpc", "127.0.0.1:" + std::to_string(free_port())});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("is it running"), std::string::npos) << r.err;
+}
+
+}  // namespace

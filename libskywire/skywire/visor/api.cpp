@@ -1,0 +1,188 @@
+#include "skywire/visor/api.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "skywire/visor/api_json.hpp"
+#include "skywire/visor/visor.hpp"
+
+namespace skywire::visor {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using net::http_method;
+using net::http_reply;
+using net::http_request;
+
+namespace {
+
+constexpr std::string_view prefix = "/api/v1";
+// An add_transport without "timeout_seconds" waits this long per type tried: room for sudph's
+// hole punching (Go's RPC client allows AddTransport a minute in all).
+constexpr std::uint64_t default_timeout_seconds = 30;
+constexpr std::uint64_t max_timeout_seconds = 600;
+
+http_reply json_reply(unsigned status, const json::value& v) {
+  http_reply r;
+  r.status = status;
+  r.body = json::serialize(v) + "\n";
+  return r;
+}
+
+http_reply error_reply(unsigned status, std::string_view text) {
+  return json_reply(status, json::object{{"error", text}});
+}
+
+// Comma-separated list from a query parameter ("" or absent = empty).
+std::vector<std::string> list_param(const http_request& r, std::string_view key) {
+  std::vector<std::string> out;
+  auto v = r.query_param(key);
+  if (!v) return out;
+  std::stringstream ss(*v);
+  for (std::string item; std::getline(ss, item, ',');) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+std::string_view tail(const http_request& r, std::string_view route) {
+  return std::string_view(r.path).substr(route.size());
+}
+
+asio::awaitable<http_reply> get_info(visor& v, const http_request&) { co_return json_reply(200, to_json(v.info())); }
+
+asio::awaitable<http_reply> get_types(visor& v, const http_request&) {
+  json::array a;
+  for (const auto& t : v.transports().types()) a.emplace_back(t);
+  co_return json_reply(200, a);
+}
+
+asio::awaitable<http_reply> list_transports(visor& v, const http_request& r) {
+  const auto types = list_param(r, "types");
+  std::vector<crypto::public_key> pks;
+  for (const auto& text : list_param(r, "pks")) {
+    auto pk = crypto::public_key::from_text(text);
+    if (!pk || pk->is_null()) co_return error_reply(400, "pks: '" + text + "' is not a public key");
+    pks.push_back(*pk);
+  }
+  json::array out;
+  for (const auto& t : v.transports().transports()) {
+    if (!types.empty() && std::find(types.begin(), types.end(), t.type) == types.end()) continue;
+    if (!pks.empty() && std::find(pks.begin(), pks.end(), t.remote_pk) == pks.end()) continue;
+    out.push_back(to_json(t));
+  }
+  co_return json_reply(200, out);
+}
+
+asio::awaitable<http_reply> get_transport(visor& v, const http_request& r) {
+  auto id = wire::transport::uuid::from_text(tail(r, "/api/v1/transports/"));
+  if (!id) co_return error_reply(400, "transport id: not a UUID");
+  auto t = v.transports().find(*id);
+  if (!t) co_return error_reply(404, "transport not found");
+  co_return json_reply(200, to_json(*t));
+}
+
+asio::awaitable<http_reply> add_transport(visor& v, const http_request& r) {
+  error_code ec;
+  auto body = json::parse(r.body, ec);
+  if (ec || !body.is_object()) co_return error_reply(400, "body: expected a JSON object");
+  const auto& o = body.get_object();
+  const auto* pk_v = o.if_contains("remote_pk");
+  if (!pk_v || !pk_v->is_string()) co_return error_reply(400, "remote_pk: missing");
+  auto pk = crypto::public_key::from_text(pk_v->get_string());
+  if (!pk || pk->is_null()) co_return error_reply(400, "remote_pk: not a public key");
+  if (*pk == v.info().pk) co_return error_reply(400, "remote_pk: that is this visor's own key");
+  std::string type;
+  if (const auto* t = o.if_contains("type"); t && !t->is_null()) {
+    if (!t->is_string()) co_return error_reply(400, "type: expected a string");
+    type = std::string(t->get_string());
+    const auto types = v.transports().types();
+    if (!type.empty() && std::find(types.begin(), types.end(), type) == types.end()) {
+      co_return error_reply(400, "type: this visor has no '" + type + "' transports");
+    }
+  }
+  std::uint64_t timeout = default_timeout_seconds;
+  if (const auto* t = o.if_contains("timeout_seconds"); t && !t->is_null()) {
+    if (t->is_uint64()) timeout = t->get_uint64();
+    else if (t->is_int64() && t->get_int64() > 0) timeout = static_cast<std::uint64_t>(t->get_int64());
+    else co_return error_reply(400, "timeout_seconds: expected a positive integer");
+    if (timeout == 0 || timeout > max_timeout_seconds) co_return error_reply(400, "timeout_seconds: 1 to 600");
+  }
+  auto added = co_await v.add_transport(*pk, std::move(type), std::chrono::seconds(timeout));
+  if (!added) co_return error_reply(502, added.error().message());
+  co_return json_reply(201, to_json(*added));
+}
+
+asio::awaitable<http_reply> remove_transport(visor& v, const http_request& r) {
+  auto id = wire::transport::uuid::from_text(tail(r, "/api/v1/transports/"));
+  if (!id) co_return error_reply(400, "transport id: not a UUID");
+  auto removed = co_await v.transports().remove_transport(*id);
+  if (!removed) co_return error_reply(404, removed.error().message());
+  co_return json_reply(200, json::object{{"removed", json::array{id->to_string()}}});
+}
+
+asio::awaitable<http_reply> remove_all(visor& v, const http_request&) {
+  json::array removed;
+  for (const auto& t : v.transports().transports()) {
+    if (co_await v.transports().remove_transport(t.id)) removed.emplace_back(t.id.to_string());
+  }
+  co_return json_reply(200, json::object{{"removed", std::move(removed)}});
+}
+
+asio::awaitable<http_reply> discover(visor& v, const http_request& r) {
+  const auto pk_text = r.query_param("pk");
+  const auto id_text = r.query_param("id");
+  if (pk_text.has_value() == id_text.has_value()) co_return error_reply(400, "give exactly one of pk= or id=");
+  if (pk_text) {
+    auto pk = crypto::public_key::from_text(*pk_text);
+    if (!pk || pk->is_null()) co_return error_reply(400, "pk: not a public key");
+    auto entries = co_await v.discover_by_edge(*pk);
+    if (!entries) co_return error_reply(502, entries.error().message());
+    json::array out;
+    for (const auto& e : *entries) out.push_back(entry_to_json(e));
+    co_return json_reply(200, out);
+  }
+  auto id = wire::transport::uuid::from_text(*id_text);
+  if (!id) co_return error_reply(400, "id: not a UUID");
+  auto entry = co_await v.discover_by_id(*id);
+  if (!entry) co_return error_reply(502, entry.error().message());
+  co_return json_reply(200, json::array{entry_to_json(*entry)});
+}
+
+asio::awaitable<http_reply> get_persistent(visor& v, const http_request&) {
+  json::array out;
+  for (const auto& p : v.transports().persistent()) out.push_back(json::object{{"pk", p.pk.to_hex()}, {"type", p.type}});
+  co_return json_reply(200, out);
+}
+
+asio::awaitable<http_reply> health(visor&, const http_request&) {
+  co_return json_reply(200, json::object{{"status", "ok"}});
+}
+
+using route_fn = asio::awaitable<http_reply> (*)(visor&, const http_request&);
+
+}  // namespace
+
+net::http_async_handler make_api_handler(visor& v) {
+  auto router = std::make_shared<net::http_router>();
+  // Plain (non-coroutine) lambdas: the coroutine is the named function, whose frame owns its
+  // parameters, so nothing points into a closure.
+  const auto bind = [&v](route_fn f) { return [&v, f](const http_request& r) { return f(v, r); }; };
+  const std::string p(prefix);
+  router->add_async(http_method::get, p + "/health", bind(health));
+  router->add_async(http_method::get, p + "/info", bind(get_info));
+  router->add_async(http_method::get, p + "/transport-types", bind(get_types));
+  router->add_async(http_method::get, p + "/transports", bind(list_transports));
+  router->add_async(http_method::post, p + "/transports", bind(add_transport));
+  router->add_async(http_method::delete_, p + "/transports", bind(remove_all));
+  router->add_prefix_async(http_method::get, p + "/transports/", bind(get_transport));
+  router->add_prefix_async(http_method::delete_, p + "/transports/", bind(remove_transport));
+  router->add_async(http_method::get, p + "/discovery/transports", bind(discover));
+  router->add_async(http_method::get, p + "/persistent-transports", bind(get_persistent));
+  return [router](const http_request& r) { return router->route_async(r); };
+}
+
+}  // namespace skywire::visor

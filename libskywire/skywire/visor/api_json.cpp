@@ -1,0 +1,176 @@
+#include "skywire/visor/api_json.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "skywire/wire/errc.hpp"
+
+namespace skywire::visor {
+
+namespace json = boost::json;
+
+namespace {
+
+// Field readers: a missing or mistyped field is wire::errc::type_mismatch.
+result<const json::object*> as_object(const json::value& v) {
+  if (!v.is_object()) return wire::errc::type_mismatch;
+  return &v.get_object();
+}
+
+result<std::string> get_string(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (!v || !v->is_string()) return wire::errc::type_mismatch;
+  return std::string(v->get_string());
+}
+
+result<std::uint64_t> get_uint(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (!v) return wire::errc::type_mismatch;
+  if (v->is_uint64()) return v->get_uint64();
+  if (v->is_int64() && v->get_int64() >= 0) return static_cast<std::uint64_t>(v->get_int64());
+  return wire::errc::type_mismatch;
+}
+
+result<crypto::public_key> get_pk(const json::object& o, std::string_view key) {
+  auto s = get_string(o, key);
+  if (!s) return s.error();
+  return crypto::public_key::from_text(*s);
+}
+
+result<std::vector<std::string>> get_strings(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (!v || !v->is_array()) return wire::errc::type_mismatch;
+  std::vector<std::string> out;
+  for (const auto& item : v->get_array()) {
+    if (!item.is_string()) return wire::errc::type_mismatch;
+    out.emplace_back(item.get_string());
+  }
+  return out;
+}
+
+std::int64_t unix_seconds(base::clock::wall_time t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+json::value to_json(const transport::transport_info& t) {
+  return json::object{
+      {"id", t.id.to_string()},
+      {"local_pk", t.local_pk.to_hex()},
+      {"remote_pk", t.remote_pk.to_hex()},
+      {"type", t.type},
+      {"label", t.label},
+      {"initiator", t.initiator},
+      {"since", unix_seconds(t.since)},
+      {"log", json::object{{"recv", t.bytes_received}, {"sent", t.bytes_sent}}},
+  };
+}
+
+result<transport::transport_info> transport_info_from_json(const json::value& v) {
+  auto o = as_object(v);
+  if (!o) return o.error();
+  transport::transport_info t;
+  auto id = get_string(**o, "id");
+  if (!id) return id.error();
+  auto uid = wire::transport::uuid::from_text(*id);
+  if (!uid) return uid.error();
+  t.id = *uid;
+  auto local = get_pk(**o, "local_pk");
+  if (!local) return local.error();
+  t.local_pk = *local;
+  auto remote = get_pk(**o, "remote_pk");
+  if (!remote) return remote.error();
+  t.remote_pk = *remote;
+  auto type = get_string(**o, "type");
+  if (!type) return type.error();
+  t.type = *type;
+  auto label = get_string(**o, "label");
+  if (!label) return label.error();
+  t.label = *label;
+  if (const auto* i = (*o)->if_contains("initiator"); i && i->is_bool()) t.initiator = i->get_bool();
+  if (auto since = get_uint(**o, "since"); since) t.since = base::clock::wall_time(std::chrono::seconds(*since));
+  if (const auto* log = (*o)->if_contains("log"); log && log->is_object()) {
+    auto recv = get_uint(log->get_object(), "recv");
+    auto sent = get_uint(log->get_object(), "sent");
+    if (!recv || !sent) return wire::errc::type_mismatch;
+    t.bytes_received = *recv;
+    t.bytes_sent = *sent;
+  }
+  return t;
+}
+
+json::value to_json(const visor_info& i) {
+  json::array servers;
+  for (const auto& s : i.dmsg_servers) servers.emplace_back(s.to_hex());
+  json::array types;
+  for (const auto& t : i.transport_types) types.emplace_back(t);
+  json::object listening;
+  for (const auto& [type, where] : i.listening) listening[type] = where;
+  return json::object{
+      {"pk", i.pk.to_hex()},
+      {"version", i.version},
+      {"uptime_seconds", i.uptime.count()},
+      {"local_path", i.local_path},
+      {"api_address", i.api_address},
+      {"dmsg", json::object{{"discovery", i.dmsg_discovery}, {"servers", std::move(servers)}}},
+      {"transport_discovery", i.transport_discovery},
+      {"address_resolver", i.address_resolver},
+      {"transport_types", std::move(types)},
+      {"listening", std::move(listening)},
+      {"transports", i.transports},
+  };
+}
+
+result<visor_info> visor_info_from_json(const json::value& v) {
+  auto o = as_object(v);
+  if (!o) return o.error();
+  const json::object& obj = **o;
+  visor_info i;
+  auto pk = get_pk(obj, "pk");
+  if (!pk) return pk.error();
+  i.pk = *pk;
+  auto version = get_string(obj, "version");
+  auto uptime = get_uint(obj, "uptime_seconds");
+  auto local_path = get_string(obj, "local_path");
+  auto api = get_string(obj, "api_address");
+  auto tpd = get_string(obj, "transport_discovery");
+  auto ar = get_string(obj, "address_resolver");
+  auto types = get_strings(obj, "transport_types");
+  auto count = get_uint(obj, "transports");
+  if (!version || !uptime || !local_path || !api || !tpd || !ar || !types || !count) return wire::errc::type_mismatch;
+  i.version = *version;
+  i.uptime = std::chrono::seconds(*uptime);
+  i.local_path = *local_path;
+  i.api_address = *api;
+  i.transport_discovery = *tpd;
+  i.address_resolver = *ar;
+  i.transport_types = *types;
+  i.transports = static_cast<std::size_t>(*count);
+  const auto* dmsg = obj.if_contains("dmsg");
+  if (!dmsg || !dmsg->is_object()) return wire::errc::type_mismatch;
+  auto disc = get_string(dmsg->get_object(), "discovery");
+  auto servers = get_strings(dmsg->get_object(), "servers");
+  if (!disc || !servers) return wire::errc::type_mismatch;
+  i.dmsg_discovery = *disc;
+  for (const auto& s : *servers) {
+    auto spk = crypto::public_key::from_text(s);
+    if (!spk) return spk.error();
+    i.dmsg_servers.push_back(*spk);
+  }
+  if (const auto* l = obj.if_contains("listening"); l && l->is_object()) {
+    for (const auto& [type, where] : l->get_object()) {
+      if (!where.is_string()) return wire::errc::type_mismatch;
+      i.listening[std::string(type)] = std::string(where.get_string());
+    }
+  }
+  return i;
+}
+
+json::value entry_to_json(const wire::transport::entry& e) { return json::parse(wire::transport::to_json(e)); }
+
+result<wire::transport::entry> entry_from_json(const json::value& v) {
+  return wire::transport::parse_entry(json::serialize(v));
+}
+
+}  // namespace skywire::visor

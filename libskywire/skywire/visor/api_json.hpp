@@ -1,0 +1,35 @@
+#pragma once
+// The JSON shapes of the visor's local API (api.hpp, docs/visor-api.md), shared by the visor
+// (which writes them) and `skywire cli` (which reads them back to print tables).
+//
+//   transport  {"id","local_pk","remote_pk","type","label","initiator","since","log":{"recv","sent"}}
+//              ("since": Unix seconds when it came up)
+//              (the fields of Go's TransportSummary JSON, plus "initiator" and "since")
+//   info       {"pk","version","uptime_seconds","local_path","api_address",
+//               "dmsg":{"discovery","servers":[pk…]},"transport_discovery","address_resolver",
+//               "transport_types":[…],"listening":{type:addr},"transports":N}
+//   entry      the transport discovery's Entry JSON (wire/transport/entry.hpp)
+//
+// Readers are strict about types and tolerant of unknown keys (a newer visor may add some).
+// Errors: wire::errc::type_mismatch / invalid_value, crypto::errc for bad keys.
+#include <string>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "skywire/base/result.hpp"
+#include "skywire/transport/manager.hpp"
+#include "skywire/visor/visor.hpp"
+
+namespace skywire::visor {
+
+boost::json::value to_json(const transport::transport_info& t);
+result<transport::transport_info> transport_info_from_json(const boost::json::value& v);
+
+boost::json::value to_json(const visor_info& i);
+result<visor_info> visor_info_from_json(const boost::json::value& v);
+
+boost::json::value entry_to_json(const wire::transport::entry& e);
+result<wire::transport::entry> entry_from_json(const boost::json::value& v);
+
+}  // namespace skywire::visor
