@@ -8,20 +8,16 @@
 #include <utility>
 
 #include "visor_data_json.hpp"
+#include "common/sqlite_db.hpp"
 
 namespace skywire::svc::address_resolver {
 namespace {
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
-class sqlite_category_impl final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "sqlite"; }
-  std::string message(int ev) const override { return sqlite3_errstr(ev); }
-};
-#pragma GCC diagnostic pop
-
-error_code sqlite_error(int rc) { return {rc, sqlite_category()}; }
+using common::bind_text;
+using common::sqlite_error;
+using stmt = common::sqlite_stmt;
+using reset_guard = common::sqlite_reset_guard;
+using common::column_text;
 
 constexpr const char* schema = R"sql(
 CREATE TABLE IF NOT EXISTS bindings (
@@ -32,53 +28,13 @@ CREATE TABLE IF NOT EXISTS bindings (
 ) WITHOUT ROWID;
 )sql";
 
-class stmt {
- public:
-  stmt() = default;
-  stmt(const stmt&) = delete;
-  stmt& operator=(const stmt&) = delete;
-  ~stmt() { sqlite3_finalize(s_); }
-  int prepare(sqlite3* db, const char* sql) { return sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
-  sqlite3_stmt* get() const { return s_; }
-
- private:
-  sqlite3_stmt* s_ = nullptr;
-};
-
-// Resets a statement (and its bindings) when the call that used it returns.
-struct reset_guard {
-  sqlite3_stmt* s;
-  ~reset_guard() {
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-  }
-};
-
-void bind_text(sqlite3_stmt* s, int i, std::string_view v) {
-  sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-}
-
-std::string column_text(sqlite3_stmt* s, int i) {
-  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
-  const int n = sqlite3_column_bytes(s, i);
-  return p ? std::string(p, static_cast<std::size_t>(n)) : std::string{};
-}
-
 class sqlite_store final : public store {
  public:
   explicit sqlite_store(std::size_t max_per_type) : max_(max_per_type) {}
-  // close_v2 defers the actual close until the member statements are finalized right after.
-  ~sqlite_store() override { sqlite3_close_v2(db_); }
 
   result<void> open(const std::string& path) {
-    int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
-    if (rc != SQLITE_OK) return sqlite_error(rc);
-    sqlite3_busy_timeout(db_, 2000);
-    rc = sqlite3_exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK) return sqlite_error(rc);
-    rc = sqlite3_exec(db_, schema, nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK) return sqlite_error(rc);
+    if (auto r = db_.open(path, schema); !r) return r.error();
+    int rc = SQLITE_OK;
     const std::pair<stmt*, const char*> statements[] = {
         {&update_, "UPDATE bindings SET data=?3 WHERE type=?1 AND pk=?2"},
         {&insert_, "INSERT INTO bindings(type,pk,data) VALUES(?1,?2,?3)"},
@@ -88,7 +44,7 @@ class sqlite_store final : public store {
         {&count_, "SELECT count(*) FROM bindings WHERE type=?1"},
     };
     for (const auto& [st, sql] : statements) {
-      rc = st->prepare(db_, sql);
+      rc = st->prepare(db_.get(), sql);
       if (rc != SQLITE_OK) return sqlite_error(rc);
     }
     return {};
@@ -120,7 +76,7 @@ class sqlite_store final : public store {
       bind_text(s, 2, pk);
       bind_text(s, 3, data);
       if (const int rc = sqlite3_step(s); rc != SQLITE_DONE) return sqlite_error(rc);
-      if (sqlite3_changes(db_) > 0) return {};  // rebinding a bound key
+      if (sqlite3_changes(db_.get()) > 0) return {};  // rebinding a bound key
     }
     auto n = count(type);
     if (!n) return n.error();
@@ -141,7 +97,7 @@ class sqlite_store final : public store {
     bind_text(s, 1, type);
     bind_text(s, 2, pk);
     if (const int rc = sqlite3_step(s); rc != SQLITE_DONE) return sqlite_error(rc);
-    if (sqlite3_changes(db_) > 0) {
+    if (sqlite3_changes(db_.get()) > 0) {
       if (auto it = counts_.find(type); it != counts_.end() && it->second > 0) --it->second;
     }
     return {};
@@ -188,17 +144,12 @@ class sqlite_store final : public store {
   }
 
   std::size_t max_;
+  common::sqlite_db db_;  // first: the statements below are finalized before it closes
   stmt update_, insert_, delete_, get_, all_, count_;
   std::map<std::string, std::size_t> counts_;
-  sqlite3* db_ = nullptr;
 };
 
 }  // namespace
-
-const boost::system::error_category& sqlite_category() noexcept {
-  static const sqlite_category_impl instance;
-  return instance;
-}
 
 result<std::unique_ptr<store>> open_sqlite_store(const std::string& path, std::size_t max_per_type) {
   auto s = std::make_unique<sqlite_store>(max_per_type);

@@ -34,6 +34,4 @@ namespace skywire::svc::address_resolver {
 result<std::unique_ptr<store>> open_sqlite_store(const std::string& path,
                                                  std::size_t max_per_type = default_max_bindings);
 
-const boost::system::error_category& sqlite_category() noexcept;
-
 }  // namespace skywire::svc::address_resolver

@@ -7,20 +7,16 @@
 #include <string>
 
 #include "store.hpp"
+#include "common/sqlite_db.hpp"
 
 namespace skywire::svc::dmsg_discovery {
 namespace {
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
-class sqlite_category_impl final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "sqlite"; }
-  std::string message(int ev) const override { return sqlite3_errstr(ev); }
-};
-#pragma GCC diagnostic pop
-
-error_code sqlite_error(int rc) { return {rc, sqlite_category()}; }
+using common::bind_text;
+using common::sqlite_error;
+using stmt = common::sqlite_stmt;
+using reset_guard = common::sqlite_reset_guard;
+using common::column_text;
 
 constexpr const char* schema = R"sql(
 CREATE TABLE IF NOT EXISTS entries (
@@ -34,48 +30,11 @@ CREATE TABLE IF NOT EXISTS entries (
 CREATE INDEX IF NOT EXISTS entries_server ON entries(is_server);
 )sql";
 
-// A prepared statement, reset after each use.
-class stmt {
- public:
-  stmt() = default;
-  stmt(const stmt&) = delete;
-  stmt& operator=(const stmt&) = delete;
-  ~stmt() { sqlite3_finalize(s_); }
-  int prepare(sqlite3* db, const char* sql) { return sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
-  sqlite3_stmt* get() const { return s_; }
-
- private:
-  sqlite3_stmt* s_ = nullptr;
-};
-
-struct reset_guard {
-  sqlite3_stmt* s;
-  ~reset_guard() {
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-  }
-};
-
-std::string column_text(sqlite3_stmt* s, int i) {
-  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
-  const int n = sqlite3_column_bytes(s, i);
-  return p ? std::string(p, static_cast<std::size_t>(n)) : std::string{};
-}
-
 class sqlite_store final : public store {
  public:
-  // close_v2 defers the actual close until the member statements are finalized right after.
-  ~sqlite_store() override { sqlite3_close_v2(db_); }
-
   result<void> open(const std::string& path) {
-    int rc = sqlite3_open_v2(path.c_str(), &db_,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-    if (rc != SQLITE_OK) return sqlite_error(rc);
-    sqlite3_busy_timeout(db_, 2000);
-    rc = sqlite3_exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK) return sqlite_error(rc);
-    rc = sqlite3_exec(db_, schema, nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK) return sqlite_error(rc);
+    if (auto r = db_.open(path, schema); !r) return r.error();
+    int rc = SQLITE_OK;
     const std::pair<stmt*, const char*> statements[] = {
         {&put_, "INSERT OR REPLACE INTO entries(pk,json,is_client,is_server,is_visor,expires_at) "
                 "VALUES(?1,?2,?3,?4,?5,?6)"},
@@ -88,7 +47,7 @@ class sqlite_store final : public store {
         {&expire_, "DELETE FROM entries WHERE expires_at<>0 AND expires_at<=?1"},
     };
     for (const auto& [st, sql] : statements) {
-      rc = st->prepare(db_, sql);
+      rc = st->prepare(db_.get(), sql);
       if (rc != SQLITE_OK) return sqlite_error(rc);
     }
     return {};
@@ -146,7 +105,7 @@ class sqlite_store final : public store {
     sqlite3_bind_int64(s, 1, now);
     const int rc = sqlite3_step(s);
     if (rc != SQLITE_DONE) return sqlite_error(rc);
-    return static_cast<std::size_t>(sqlite3_changes(db_));
+    return static_cast<std::size_t>(sqlite3_changes(db_.get()));
   }
 
  private:
@@ -165,16 +124,11 @@ class sqlite_store final : public store {
     return out;
   }
 
+  common::sqlite_db db_;  // first: the statements below are finalized before it closes
   stmt put_, get_, del_, clients_, visors_, servers_, expire_;
-  sqlite3* db_ = nullptr;
 };
 
 }  // namespace
-
-const boost::system::error_category& sqlite_category() noexcept {
-  static const sqlite_category_impl instance;
-  return instance;
-}
 
 result<std::unique_ptr<store>> open_sqlite_store(const std::string& path) {
   auto s = std::make_unique<sqlite_store>();

@@ -69,6 +69,4 @@ std::unique_ptr<store> make_memory_store();
 // schema created on open.
 result<std::unique_ptr<store>> open_sqlite_store(const std::string& path);
 
-const boost::system::error_category& sqlite_category() noexcept;
-
 }  // namespace skywire::svc::dmsg_discovery

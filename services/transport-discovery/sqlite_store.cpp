@@ -9,20 +9,16 @@
 #include <utility>
 
 #include "stored_entry.hpp"
+#include "common/sqlite_db.hpp"
 
 namespace skywire::svc::transport_discovery {
 namespace {
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
-class sqlite_category_impl final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "sqlite"; }
-  std::string message(int ev) const override { return sqlite3_errstr(ev); }
-};
-#pragma GCC diagnostic pop
-
-error_code sqlite_error(int rc) { return {rc, sqlite_category()}; }
+using common::bind_text;
+using common::sqlite_error;
+using stmt = common::sqlite_stmt;
+using reset_guard = common::sqlite_reset_guard;
+using common::column_view;
 
 constexpr const char* schema = R"sql(
 CREATE TABLE IF NOT EXISTS transports (
@@ -38,53 +34,13 @@ CREATE INDEX IF NOT EXISTS transports_edge_a_idx ON transports (edge_a);
 CREATE INDEX IF NOT EXISTS transports_edge_b_idx ON transports (edge_b);
 )sql";
 
-class stmt {
- public:
-  stmt() = default;
-  stmt(const stmt&) = delete;
-  stmt& operator=(const stmt&) = delete;
-  ~stmt() { sqlite3_finalize(s_); }
-  int prepare(sqlite3* db, const char* sql) { return sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
-  sqlite3_stmt* get() const { return s_; }
-
- private:
-  sqlite3_stmt* s_ = nullptr;
-};
-
-// Resets a statement (and its bindings) when the call that used it returns.
-struct reset_guard {
-  sqlite3_stmt* s;
-  ~reset_guard() {
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-  }
-};
-
-void bind_text(sqlite3_stmt* s, int i, std::string_view v) {
-  sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-}
-
-std::string_view column_text(sqlite3_stmt* s, int i) {
-  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
-  const int n = sqlite3_column_bytes(s, i);
-  return p ? std::string_view(p, static_cast<std::size_t>(n)) : std::string_view{};
-}
-
 class sqlite_store final : public store {
  public:
   explicit sqlite_store(std::size_t max_entries) : max_(max_entries) {}
-  // close_v2 defers the actual close until the member statements are finalized right after.
-  ~sqlite_store() override { sqlite3_close_v2(db_); }
 
   result<void> open(const std::string& path) {
-    int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
-    if (rc != SQLITE_OK) return sqlite_error(rc);
-    sqlite3_busy_timeout(db_, 2000);
-    rc = sqlite3_exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK) return sqlite_error(rc);
-    rc = sqlite3_exec(db_, schema, nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK) return sqlite_error(rc);
+    if (auto r = db_.open(path, schema); !r) return r.error();
+    int rc = SQLITE_OK;
     const std::pair<stmt*, const char*> statements[] = {
         {&insert_, "INSERT INTO transports(created_at,transport_id,edge_a,edge_b,type,label) "
                    "VALUES(?1,?2,?3,?4,?5,?6)"},
@@ -98,7 +54,7 @@ class sqlite_store final : public store {
         {&count_, "SELECT count(*) FROM transports"},
     };
     for (const auto& [st, sql] : statements) {
-      rc = st->prepare(db_, sql);
+      rc = st->prepare(db_.get(), sql);
       if (rc != SQLITE_OK) return sqlite_error(rc);
     }
     auto* s = count_.get();
@@ -144,7 +100,7 @@ class sqlite_store final : public store {
     bind_text(s, 5, e.type);
     bind_text(s, 6, e.label);
     if (const int rc = sqlite3_step(s); rc != SQLITE_DONE) {
-      if (sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_UNIQUE) return errc::duplicate_id;
+      if (sqlite3_extended_errcode(db_.get()) == SQLITE_CONSTRAINT_UNIQUE) return errc::duplicate_id;
       return sqlite_error(rc);
     }
     ++count_now_;
@@ -157,7 +113,7 @@ class sqlite_store final : public store {
     bind_text(s, 1, id);
     // result<bool> from an error_code is ambiguous (error_code converts to bool): say which.
     if (const int rc = sqlite3_step(s); rc != SQLITE_DONE) return {boost::system::in_place_error, sqlite_error(rc)};
-    const auto n = static_cast<std::size_t>(sqlite3_changes(db_));
+    const auto n = static_cast<std::size_t>(sqlite3_changes(db_.get()));
     count_now_ -= std::min(count_now_, n);
     return n > 0;
   }
@@ -172,8 +128,8 @@ class sqlite_store final : public store {
       if (rc == SQLITE_DONE) break;
       if (rc != SQLITE_ROW) return sqlite_error(rc);
       if (out.size() >= max_) return errc::store_full;  // more rows than we ever let in: an edited file
-      auto e = stored_entry_from_columns(column_text(s, 0), column_text(s, 1), column_text(s, 2), column_text(s, 3),
-                                         column_text(s, 4));
+      auto e = stored_entry_from_columns(column_view(s, 0), column_view(s, 1), column_view(s, 2), column_view(s, 3),
+                                         column_view(s, 4));
       if (!e) return e.error();
       out.push_back(std::move(*e));
     }
@@ -182,16 +138,11 @@ class sqlite_store final : public store {
 
   std::size_t max_;
   std::size_t count_now_ = 0;
+  common::sqlite_db db_;  // first: the statements below are finalized before it closes
   stmt insert_, delete_, by_id_, by_edge_, all_, count_;
-  sqlite3* db_ = nullptr;
 };
 
 }  // namespace
-
-const boost::system::error_category& sqlite_category() noexcept {
-  static const sqlite_category_impl instance;
-  return instance;
-}
 
 result<std::unique_ptr<store>> open_sqlite_store(const std::string& path, std::size_t max_entries) {
   auto s = std::make_unique<sqlite_store>(max_entries);

@@ -34,6 +34,4 @@ namespace skywire::svc::transport_discovery {
 result<std::unique_ptr<store>> open_sqlite_store(const std::string& path,
                                                  std::size_t max_entries = default_max_transports);
 
-const boost::system::error_category& sqlite_category() noexcept;
-
 }  // namespace skywire::svc::transport_discovery
