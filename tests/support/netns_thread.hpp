@@ -10,7 +10,10 @@
 // wait for anything that needs the calling thread). The destructor stops the context and
 // joins: objects living on it must be destroyed first (through call()), as their destructors
 // must run on their executor.
+// wait_for(cond, limit) polls a condition from the test thread.
+#include <chrono>
 #include <exception>
+#include <functional>
 #include <future>
 #include <thread>
 #include <utility>
@@ -62,5 +65,16 @@ struct netns_thread {
     return boost::asio::post(ctx, boost::asio::use_future(std::move(f))).get();
   }
 };
+
+// Polls cond every 50 ms until it holds (true) or `limit` passes (false): for state that another
+// thread's context changes.
+inline bool wait_for(const std::function<bool()>& cond, std::chrono::steady_clock::duration limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!cond()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return true;
+}
 
 }  // namespace skywire::test

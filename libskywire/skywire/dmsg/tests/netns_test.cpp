@@ -25,6 +25,7 @@
 #include "dmsg-discovery/service.hpp"
 #include "dmsg-discovery/store.hpp"
 #include "netns.hpp"
+#include "netns_thread.hpp"
 #include "skywire/base/log.hpp"
 #include "skywire/crypto/keys.hpp"
 #include "skywire/dmsg/client.hpp"
@@ -39,48 +40,7 @@ using namespace std::chrono_literals;
 
 crypto::key_pair keys(std::string_view seed) { return *crypto::deterministic_key_pair(as_bytes(seed)); }
 
-// An io_context on its own thread, moved into a namespace first.
-struct ns_thread {
-  asio::io_context ctx;
-  asio::executor_work_guard<asio::io_context::executor_type> work{ctx.get_executor()};
-  std::thread thread;
-
-  explicit ns_thread(const test::netns& ns) {
-    std::promise<void> entered;
-    auto done = entered.get_future();
-    thread = std::thread([this, &ns, &entered] {
-      try {
-        ns.enter_this_thread();
-        entered.set_value();
-      } catch (...) {
-        entered.set_exception(std::current_exception());
-        return;
-      }
-      ctx.run();
-    });
-    done.get();
-  }
-  ~ns_thread() {
-    work.reset();
-    ctx.stop();
-    if (thread.joinable()) thread.join();
-  }
-
-  // Runs f on this thread and returns its result.
-  template <class F>
-  auto call(F f) {
-    return asio::post(ctx, asio::use_future(std::move(f))).get();
-  }
-};
-
-bool wait_for(const std::function<bool()>& cond, std::chrono::steady_clock::duration limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!cond()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(50ms);
-  }
-  return true;
-}
+using test::wait_for;
 
 TEST(DmsgNetns, VanishedClientDroppedWithinKeepaliveBound) {
   if (!test::netns_available()) {
@@ -91,7 +51,7 @@ TEST(DmsgNetns, VanishedClientDroppedWithinKeepaliveBound) {
   test::veth link(srv_ns, "10.77.0.1/24", cli_ns, "10.77.0.2/24");
 
   base::system_clock clock;
-  ns_thread srv_thread(srv_ns);
+  test::netns_thread srv_thread(srv_ns);
   auto db = disc_svc::make_memory_store();
   std::unique_ptr<disc_svc::service> disc;
   std::unique_ptr<server> srv;
@@ -120,7 +80,7 @@ TEST(DmsgNetns, VanishedClientDroppedWithinKeepaliveBound) {
   // in time: only the server's own keepalive can find out.
   const crypto::key_pair client_keys = keys("netns-client");
   {
-    ns_thread cli_thread(cli_ns);
+    test::netns_thread cli_thread(cli_ns);
     std::unique_ptr<client> c;
     const bool ready = cli_thread.call([&] {
       c = std::make_unique<client>(cli_thread.ctx.get_executor(),

@@ -48,15 +48,7 @@ using namespace std::chrono_literals;
 
 inline crypto::key_pair keys(std::string_view seed) { return *crypto::deterministic_key_pair(as_bytes(seed)); }
 
-// Polls cond every 50 ms until it holds or limit passes.
-inline bool wait_for(const std::function<bool()>& cond, std::chrono::steady_clock::duration limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!cond()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(50ms);
-  }
-  return true;
-}
+using test::wait_for;
 
 // Runs a coroutine on t's context and waits for it at most `limit` (then throws: a test bug or
 // a hang worth a loud failure; the coroutine's own deadlines are what the tests rely on).

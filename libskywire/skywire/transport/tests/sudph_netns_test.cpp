@@ -27,6 +27,7 @@
 #include "address-resolver/service.hpp"
 #include "httpauth/nonce_store.hpp"
 #include "netns.hpp"
+#include "netns_thread.hpp"
 #include "skywire/disc/addr_resolver_client.hpp"
 #include "skywire/net/http_client.hpp"
 #include "skywire/net/timeout.hpp"
@@ -42,45 +43,7 @@ using namespace std::chrono_literals;
 
 crypto::key_pair keys(std::string_view seed) { return *crypto::deterministic_key_pair(as_bytes(seed)); }
 
-struct ns_thread {
-  asio::io_context ctx;
-  asio::executor_work_guard<asio::io_context::executor_type> work{ctx.get_executor()};
-  std::thread thread;
-
-  explicit ns_thread(const test::netns& ns) {
-    std::promise<void> entered;
-    auto done = entered.get_future();
-    thread = std::thread([this, &ns, &entered] {
-      try {
-        ns.enter_this_thread();
-        entered.set_value();
-      } catch (...) {
-        entered.set_exception(std::current_exception());
-        return;
-      }
-      ctx.run();
-    });
-    done.get();
-  }
-  ~ns_thread() {
-    work.reset();
-    ctx.stop();
-    if (thread.joinable()) thread.join();
-  }
-  template <class F>
-  auto call(F f) {
-    return asio::post(ctx, asio::use_future(std::move(f))).get();
-  }
-};
-
-bool wait_for(const std::function<bool()>& cond, std::chrono::steady_clock::duration limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!cond()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(50ms);
-  }
-  return true;
-}
+using test::wait_for;
 
 std::shared_ptr<disc::addr_resolver_client> make_ar(asio::any_io_executor ex, const std::string& url,
                                                     const crypto::key_pair& kp) {
@@ -137,7 +100,7 @@ void transfer_across_namespaces(bool lossy) {
   auto db = ar_svc::make_memory_store();
   auto nonces = svc::httpauth::make_memory_nonce_store();
 
-  ns_thread right(right_ns);
+  test::netns_thread right(right_ns);
   std::unique_ptr<ar_svc::service> ar;
   std::unique_ptr<sudph_network> nb;
   const std::uint16_t ar_port = right.call([&]() -> std::uint16_t {
@@ -160,7 +123,7 @@ void transfer_across_namespaces(bool lossy) {
   const std::string url = "http://198.18.7.1:" + std::to_string(ar_port);
 
   {
-    ns_thread left(left_ns);
+    test::netns_thread left(left_ns);
     std::unique_ptr<sudph_network> na;
     ASSERT_TRUE(left.call([&] {
       auto n = sudph_network::create(left.ctx.get_executor(), ka, make_ar(left.ctx.get_executor(), url, ka),
