@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   skywire::cli::register_config(*cli, state);
   skywire::cli::register_cli_visor(*cli, state);
   skywire::cli::register_cli_tp(*cli, state);
+  skywire::cli::register_cli_route(*cli, state);
 
   skywire::cli::register_visor(app, state);
 

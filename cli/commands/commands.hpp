@@ -33,6 +33,8 @@ void register_visor(CLI::App& parent, run_state& state);
 // local API from the command line.
 void register_cli_visor(CLI::App& cli, run_state& state);
 void register_cli_tp(CLI::App& cli, run_state& state);
+// `cli route ls|groups|rm|rtfind` (commands/cli_route.cpp).
+void register_cli_route(CLI::App& cli, run_state& state);
 
 // `dmsg` and its subcommands (commands/dmsg.cpp): `dmsg disc`.
 void register_dmsg(CLI::App& parent, run_state& state);
@@ -51,5 +53,9 @@ void register_dmsg_pty(CLI::App& dmsg, run_state& state);
 
 // `svc` and its subcommands (commands/svc.cpp): `svc ar` (address resolver).
 void register_svc(CLI::App& parent, run_state& state);
+
+// `svc rf`: the route finder (commands/svc_rf.cpp); `svc sn`: the setup node (commands/svc_sn.cpp).
+void register_svc_rf(CLI::App& svc, run_state& state);
+void register_svc_sn(CLI::App& svc, run_state& state);
 
 }  // namespace skywire::cli

@@ -309,10 +309,12 @@ void register_svc_tpd(CLI::App& svc, run_state& state) {
 }  // namespace
 
 void register_svc(CLI::App& parent, run_state& state) {
-  CLI::App* svc = parent.add_subcommand("svc", "Deployment services (Go: skywire-services): ar, tpd");
+  CLI::App* svc = parent.add_subcommand("svc", "Deployment services (Go: skywire-services): ar, tpd, rf, sn");
   svc->require_subcommand(1);
   register_svc_ar(*svc, state);
   register_svc_tpd(*svc, state);
+  register_svc_rf(*svc, state);
+  register_svc_sn(*svc, state);
 }
 
 }  // namespace skywire::cli

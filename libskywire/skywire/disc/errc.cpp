@@ -25,6 +25,8 @@ class category_impl final : public boost::system::error_category {
       case errc::no_entry: return "no entry for this PK";
       case errc::rejected: return "request rejected by the service";
       case errc::transport_not_found: return "transport not found";
+      case errc::no_route: return "route not found";
+      case errc::bad_route: return "route finder returned an invalid path";
     }
     return "unknown disc error";
   }

@@ -5,7 +5,7 @@
 // validation rule comes back as the matching wire::errc::disc_* code instead
 // (disc_wrong_sequence, disc_outdated_timestamp, ...), so callers compare against the same
 // codes the discovery's own checks use. The httpauth, address-resolver and transport-discovery
-// clients use the last four.
+// clients use bad_response and the four after it; the route-finder client also the last two.
 #include <boost/system/error_code.hpp>
 #include <type_traits>
 
@@ -26,6 +26,9 @@ enum class errc {
   rejected,                // any other non-200 answer (the text: client's last_error())
   // transport discovery (tpd_client.hpp):
   transport_not_found,     // 404 "transport not found" (get/delete by id): a delete is done
+  // route finder (rf_client.hpp):
+  no_route,                // 404: no transports from the source or no path (Go: ErrTransportNotFound)
+  bad_route,               // a 200 whose paths are not paths of the asked edges (broken, looping, too long)
 };
 
 const boost::system::error_category& category() noexcept;

@@ -1,5 +1,6 @@
 // dmsg::client: connecting sessions to servers and answering stream requests on them.
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "skywire/crypto/errc.hpp"
@@ -20,8 +21,22 @@ asio::awaitable<result<std::shared_ptr<client_session>>> client_state::connect(c
   if (!server.server) co_return errc::cannot_connect_server;
   auto existing = sessions.find(server.static_pk);
   if (existing != sessions.end()) co_return existing->second;
-  if (connecting.contains(server.static_pk)) co_return errc::cannot_connect_server;
   auto self = shared_from_this();
+  if (connecting.contains(server.static_pk)) {
+    // Another dial is already connecting to this server (a setup node dials every visor of a
+    // route at once, and several may share a server): wait for its outcome instead of failing.
+    asio::steady_timer t(ex);
+    const auto give_up = std::chrono::steady_clock::now() + limits::session_handshake_timeout + std::chrono::seconds(1);
+    while (connecting.contains(server.static_pk) && !closed && std::chrono::steady_clock::now() < give_up) {
+      t.expires_after(std::chrono::milliseconds(20));
+      auto wait = t.async_wait(asio::as_tuple(asio::use_awaitable));  // named: g++ 12
+      co_await std::move(wait);
+    }
+    if (closed) co_return errc::entity_closed;
+    auto now_there = sessions.find(server.static_pk);
+    if (now_there != sessions.end()) co_return now_there->second;
+    co_return errc::cannot_connect_server;
+  }
   const crypto::public_key spk = server.static_pk;
   connecting.insert(spk);
   std::chrono::steady_clock::duration timeout = limits::session_handshake_timeout;

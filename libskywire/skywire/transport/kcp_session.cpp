@@ -39,15 +39,14 @@ result<void> kcp_session::on_datagram(byte_view data) {
   last_input_ = clock_->steady_now();
   if (core_.peek_size()) wake(readable_);
   wake(writable_);  // ACKs may have freed send room or completed a drain
-  pump();           // ACKs go out now, not on the next tick (kcp-go's ackNoDelay)
-  return {};
+  return {};        // ACKs go out on the mux's flush() right after this burst (kcp-go's ackNoDelay)
 }
 
-void kcp_session::pump() {
+void kcp_session::flush() {
   if (core_.dead()) return;
   out_.clear();
   core_.flush(now(), out_);
-  for (const auto& dg : out_) carrier_->send_datagram(remote_, dg);
+  if (!out_.empty()) carrier_->send_datagrams(remote_, out_);
   if (core_.dead()) {
     shutdown(core_.error());
     return;
@@ -77,7 +76,7 @@ void kcp_session::arm_timer() {
 void kcp_session::on_timer(error_code ec) {
   if (ec == asio::error::operation_aborted) return;  // re-armed or shut down
   armed_.reset();
-  pump();
+  flush();
 }
 
 void kcp_session::shutdown(error_code why) noexcept {
@@ -121,16 +120,23 @@ asio::awaitable<result<void>> kcp_session::write_all(byte_view data) {
   std::size_t off = 0;
   while (off < data.size()) {
     if (core_.dead()) co_return core_.error();
-    const std::size_t len = std::min<std::size_t>(core_.mss(), data.size() - off);
-    if (!core_.can_send(len)) {
-      auto [ec] = co_await writable_.async_receive(use_tuple);
-      if (ec) co_return ec;
+    // Queue every message there is room for, then one flush: the window goes out in one batch
+    // of datagrams (one send call) instead of a flush per message.
+    bool queued = false;
+    for (;;) {
+      const std::size_t len = std::min<std::size_t>(core_.mss(), data.size() - off);
+      if (off >= data.size() || !core_.can_send(len)) break;
+      auto sent = core_.send(data.subspan(off, len));
+      if (!sent) co_return sent.error();
+      off += len;
+      queued = true;
+    }
+    if (queued) {
+      flush();
       continue;
     }
-    auto sent = core_.send(data.subspan(off, len));
-    if (!sent) co_return sent.error();
-    off += len;
-    pump();
+    auto [ec] = co_await writable_.async_receive(use_tuple);
+    if (ec) co_return ec;
   }
   if (core_.dead()) co_return core_.error();
   co_return result<void>{};
@@ -140,7 +146,7 @@ result<void> kcp_session::send_now(byte_view message) {
   if (message.size() > core_.mss()) return kcp::errc::message_too_large;
   auto r = core_.send(message);
   if (!r) return r;
-  pump();
+  flush();
   return {};
 }
 

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -24,8 +26,9 @@ namespace skywire::transport::detail {
 class kcp_carrier {
  public:
   virtual ~kcp_carrier() = default;
-  // Sends one datagram now (best effort: a full socket buffer drops it; KCP retransmits).
-  virtual void send_datagram(const boost::asio::ip::udp::endpoint& to, byte_view data) noexcept = 0;
+  // Sends the datagrams of one flush now, in order (best effort: a full socket buffer drops
+  // the rest; KCP retransmits).
+  virtual void send_datagrams(const boost::asio::ip::udp::endpoint& to, std::span<const bytes> datagrams) noexcept = 0;
   // The session ended (closed or dead): stop routing datagrams to it.
   virtual void forget(const boost::asio::ip::udp::endpoint& remote, std::uint32_t conv) noexcept = 0;
 };
@@ -39,7 +42,12 @@ class kcp_session : public std::enable_shared_from_this<kcp_session> {
               std::uint32_t conv, const kcp::config& cfg);
 
   // A datagram for this session arrived. Refused datagrams (kcp::errc) are returned, not fatal.
+  // Nothing is sent here: the mux calls flush() once after the burst of datagrams it received
+  // together, so the ACKs of a burst share datagrams and the window it opened is filled at once.
   result<void> on_datagram(byte_view data);
+  // flush() and send what is due (ACKs, new data within the window, retransmissions), notice a
+  // dead link, re-arm the timer.
+  void flush();
 
   boost::asio::awaitable<result<std::size_t>> read_some(mutable_byte_view buf);
   boost::asio::awaitable<result<void>> write_all(byte_view data);
@@ -56,8 +64,6 @@ class kcp_session : public std::enable_shared_from_this<kcp_session> {
 
  private:
   kcp::time_point now() const { return clock_->steady_now(); }
-  // flush() and send what is due, notice a dead link, re-arm the timer.
-  void pump();
   void arm_timer();
   void on_timer(error_code ec);
   void wake(signal& s) noexcept;

@@ -1,5 +1,6 @@
 #include "skywire/transport/udp_mux.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <utility>
@@ -8,10 +9,12 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/experimental/channel.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "skywire/crypto/random.hpp"
 #include "skywire/net/task_group.hpp"
+#include "skywire/transport/detail/udp_batch.hpp"
 #include "skywire/transport/errc.hpp"
 #include "skywire/transport/kcp/errc.hpp"
 #include "skywire/transport/kcp/segment.hpp"
@@ -24,6 +27,11 @@ using asio::ip::udp;
 
 namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+// Buffers per receive call (detail/udp_batch.hpp: 64 KiB each, touched only as far as data
+// reaches; with GRO one holds up to ~46 full datagrams), and receive calls between two turns
+// for the rest of the executor's work.
+constexpr std::size_t receive_batch = 8;
+constexpr unsigned yield_every = 4;
 using session_key = std::pair<udp::endpoint, std::uint32_t>;
 }  // namespace
 
@@ -47,15 +55,28 @@ struct udp_mux::state final : detail::kcp_carrier, std::enable_shared_from_this<
   signal accept_signal;
   udp_mux_stats counters;
   std::vector<kcp::segment_view> scratch;
+  std::vector<std::shared_ptr<detail::kcp_session>> touched;
+  detail::datagram_sender sender;
   bool closed = false;
   bool listener_closed = false;
 
-  void send_datagram(const udp::endpoint& to, byte_view data) noexcept override {
+  void send_datagrams(const udp::endpoint& to, std::span<const bytes> datagrams) noexcept override {
     if (closed) return;
     error_code ec;
-    socket.send_to(asio::buffer(data.data(), data.size()), to, 0, ec);
+    sender.send(socket.native_handle(), to, datagrams, ec);
     if (ec && ec != asio::error::would_block)
       cfg.log->debug("udp: send to {} failed: {}", to.address().to_string(), ec.message());
+  }
+
+  // Sessions that took datagrams in the current receive batch; flushed once after it.
+  void touch(const std::shared_ptr<detail::kcp_session>& s) {
+    if (std::find(touched.begin(), touched.end(), s) == touched.end()) touched.push_back(s);
+  }
+
+  void flush_touched() {
+    auto batch = std::move(touched);
+    touched.clear();
+    for (auto& s : batch) s->flush();
   }
 
   void forget(const udp::endpoint& remote, std::uint32_t conv) noexcept override {
@@ -128,6 +149,7 @@ struct udp_mux::state final : detail::kcp_carrier, std::enable_shared_from_this<
     if (auto it = sessions.find({src, conv}); it != sessions.end()) {
       auto s = it->second;  // on_datagram may end the session and erase it
       if (!s->on_datagram(data)) ++counters.dropped_refused;
+      touch(s);
       return;
     }
     if (exclusive.count(src) != 0 || listener_closed) {
@@ -147,6 +169,7 @@ struct udp_mux::state final : detail::kcp_carrier, std::enable_shared_from_this<
       return;  // stream's destructor ends and forgets the session
     }
     ++counters.sessions_created;
+    touch(s);
     backlog.push_back({cfg.clock->steady_now(), std::move(stream)});
     (void)accept_signal.try_send(error_code{});
   }
@@ -155,19 +178,31 @@ struct udp_mux::state final : detail::kcp_carrier, std::enable_shared_from_this<
 namespace {
 
 asio::awaitable<void> receive_loop(std::shared_ptr<udp_mux::state> st) {
-  // One byte more than any datagram we accept, so an oversized one is seen as such.
-  std::vector<std::uint8_t> buf(kcp::limits::max_datagram + 1);
-  udp::endpoint src;
+  detail::datagram_receiver rx(receive_batch);
+  unsigned batches = 0;
   while (!st->closed) {
-    auto [ec, n] = co_await st->socket.async_receive_from(asio::buffer(buf), src, use_tuple);
-    if (st->closed || ec == asio::error::operation_aborted) co_return;
-    if (ec) {
-      // ICMP errors (connection_refused after a send to a closed port) and the like are
-      // per-datagram on UDP: keep receiving while the socket is open.
-      if (!st->socket.is_open()) co_return;
+    // Take what is queued without blocking; wait for readiness only when nothing is (waiting
+    // with datagrams still queued could sleep until the peer retransmits).
+    auto got = rx.receive(st->socket.native_handle());
+    if (st->closed) co_return;
+    if (got && *got == 0) {
+      auto [ec] = co_await st->socket.async_wait(udp::socket::wait_read, use_tuple);
+      if (st->closed || ec == asio::error::operation_aborted) co_return;
+      if (ec && !st->socket.is_open()) co_return;
       continue;
     }
-    st->dispatch(src, byte_view(buf.data(), n));
+    if (!got) {
+      // ICMP errors (connection_refused after a send to a closed port) and the like are
+      // per-datagram on UDP: keep receiving while the socket is open.
+      if (!st->socket.is_open() || got.error() == asio::error::bad_descriptor) co_return;
+      co_await asio::post(st->ex, asio::use_awaitable);  // never spin on an error
+      continue;
+    }
+    for (std::size_t i = 0; i < *got && !st->closed; ++i) st->dispatch(rx.source(i), rx.data(i));
+    // One flush per session per batch: its ACKs share datagrams, the window it opened is sent.
+    st->flush_touched();
+    // Let the sessions' readers and writers on this executor run between batches.
+    if (++batches % yield_every == 0) co_await asio::post(st->ex, asio::use_awaitable);
   }
 }
 
@@ -187,6 +222,7 @@ result<std::shared_ptr<udp_mux>> udp_mux::open(asio::any_io_executor ex, udp::en
   error_code ignored;
   st->socket.set_option(asio::socket_base::receive_buffer_size(1 << 20), ignored);
   st->socket.set_option(asio::socket_base::send_buffer_size(1 << 20), ignored);
+  detail::enable_gro(st->socket.native_handle());  // best effort: bulk arrives in runs
   auto loop = receive_loop(st);
   auto spawned = st->group.spawn(std::move(loop));
   if (!spawned) return spawned.error();

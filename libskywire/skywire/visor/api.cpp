@@ -1,11 +1,14 @@
 #include "skywire/visor/api.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <variant>
 #include <sstream>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "skywire/disc/rf_client.hpp"
 #include "skywire/visor/api_json.hpp"
 #include "skywire/visor/visor.hpp"
 
@@ -158,6 +161,122 @@ asio::awaitable<http_reply> get_persistent(visor& v, const http_request&) {
   co_return json_reply(200, out);
 }
 
+// --- routing ---------------------------------------------------------------------------------
+
+asio::awaitable<http_reply> list_rules(visor& v, const http_request&) {
+  json::array out;
+  for (const auto& r : v.routes().rules()) out.push_back(rule_to_json(r));
+  co_return json_reply(200, out);
+}
+
+asio::awaitable<http_reply> remove_rule(visor& v, const http_request& r) {
+  const auto text = tail(r, "/api/v1/routes/");
+  routing::route_id id = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc{} || end != text.data() + text.size() || id == 0) {
+    co_return error_reply(400, "route id: expected a positive integer");
+  }
+  if (auto removed = v.routes().remove_rule(id); !removed) co_return error_reply(404, removed.error().message());
+  co_return json_reply(200, json::object{{"removed", json::array{id}}});
+}
+
+asio::awaitable<http_reply> remove_all_rules(visor& v, const http_request&) {
+  json::array removed;
+  for (const auto& rule : v.routes().rules()) {
+    if (v.routes().remove_rule(rule.key_route_id)) removed.emplace_back(rule.key_route_id);
+  }
+  co_return json_reply(200, json::object{{"removed", std::move(removed)}});
+}
+
+asio::awaitable<http_reply> list_groups(visor& v, const http_request&) {
+  json::array out;
+  for (const auto& g : v.routes().route_groups()) out.push_back(to_json(g));
+  co_return json_reply(200, out);
+}
+
+// An optional unsigned field of a request body, within [lo, hi]; `def` when absent.
+result<std::uint64_t> body_uint(const json::object& o, std::string_view key, std::uint64_t def, std::uint64_t lo,
+                                std::uint64_t hi) {
+  const auto* f = o.if_contains(key);
+  if (!f || f->is_null()) return def;
+  std::uint64_t n = 0;
+  if (f->is_uint64()) n = f->get_uint64();
+  else if (f->is_int64() && f->get_int64() >= 0) n = static_cast<std::uint64_t>(f->get_int64());
+  else return make_error_code(boost::system::errc::invalid_argument);
+  if (n < lo || n > hi) return make_error_code(boost::system::errc::result_out_of_range);
+  return n;
+}
+
+// The body's "pk" or an error reply.
+std::variant<crypto::public_key, http_reply> body_pk(const json::object& o) {
+  const auto* pk_v = o.if_contains("pk");
+  if (!pk_v || !pk_v->is_string()) return error_reply(400, "pk: missing");
+  auto pk = crypto::public_key::from_text(pk_v->get_string());
+  if (!pk || pk->is_null()) return error_reply(400, "pk: not a public key");
+  return *pk;
+}
+
+asio::awaitable<http_reply> find_routes(visor& v, const http_request& r) {
+  error_code ec;
+  auto body = json::parse(r.body, ec);
+  if (ec || !body.is_object()) co_return error_reply(400, "body: expected a JSON object");
+  const auto& o = body.get_object();
+  auto pk = body_pk(o);
+  if (auto* reply = std::get_if<http_reply>(&pk)) co_return *reply;
+  auto min = body_uint(o, "min_hops", 0, 0, 50);
+  auto max = body_uint(o, "max_hops", 50, 1, 50);
+  if (!min || !max || *min > *max) co_return error_reply(400, "min_hops/max_hops: 0 ≤ min_hops ≤ max_hops ≤ 50");
+  auto routes = co_await v.find_routes(std::get<crypto::public_key>(pk),
+                                       {.min_hops = static_cast<std::uint16_t>(*min),
+                                        .max_hops = static_cast<std::uint16_t>(*max)});
+  if (!routes) co_return error_reply(502, routes.error().message());
+  co_return json_reply(200, json::parse(disc::rf_routes_json(*routes)));
+}
+
+asio::awaitable<http_reply> ping(visor& v, const http_request& r) {
+  error_code ec;
+  auto body = json::parse(r.body, ec);
+  if (ec || !body.is_object()) co_return error_reply(400, "body: expected a JSON object");
+  const auto& o = body.get_object();
+  auto pk = body_pk(o);
+  if (auto* reply = std::get_if<http_reply>(&pk)) co_return *reply;
+  if (std::get<crypto::public_key>(pk) == v.info().pk) co_return error_reply(400, "pk: that is this visor's own key");
+  auto tries = body_uint(o, "tries", 1, 1, 100);
+  auto size = body_uint(o, "size", 2048, 1, 1024 * 1024);
+  auto min = body_uint(o, "min_hops", 0, 0, 50);
+  auto max = body_uint(o, "max_hops", 0, 0, 50);
+  if (!tries) co_return error_reply(400, "tries: 1 to 100");
+  if (!size) co_return error_reply(400, "size: 1 to 1048576 bytes");
+  if (!min || !max || (*max != 0 && *min > *max)) co_return error_reply(400, "min_hops/max_hops: 0 ≤ min_hops ≤ max_hops ≤ 50");
+  router::ping_options opts{.tries = static_cast<unsigned>(*tries),
+                            .payload_bytes = static_cast<std::size_t>(*size),
+                            .min_hops = static_cast<std::uint16_t>(*min),
+                            .max_hops = static_cast<std::uint16_t>(*max)};
+  auto results = co_await v.ping(std::get<crypto::public_key>(pk), opts);
+  if (!results) co_return error_reply(502, results.error().message());
+  json::array tries_out;
+  double min_ms = 0, max_ms = 0, sum_ms = 0;
+  std::uint64_t bytes = 0;
+  std::chrono::microseconds total{0};
+  for (const auto& t : *results) {
+    const double ms = static_cast<double>(t.latency.count()) / 1000.0;
+    tries_out.push_back(json::object{{"latency_ms", ms}, {"bytes", t.bytes}, {"throughput_bps", t.throughput}});
+    min_ms = tries_out.size() == 1 ? ms : std::min(min_ms, ms);
+    max_ms = std::max(max_ms, ms);
+    sum_ms += ms;
+    bytes += t.bytes;
+    total += t.latency;
+  }
+  const double n = results->empty() ? 1.0 : static_cast<double>(results->size());
+  const double kib_s = total.count() > 0 ? static_cast<double>(bytes) / 1024.0 / (static_cast<double>(total.count()) / 1e6) : 0.0;
+  co_return json_reply(200, json::object{{"pk", std::get<crypto::public_key>(pk).to_hex()},
+                                         {"tries", std::move(tries_out)},
+                                         {"min_ms", min_ms},
+                                         {"avg_ms", sum_ms / n},
+                                         {"max_ms", max_ms},
+                                         {"throughput_kib_s", kib_s}});
+}
+
 asio::awaitable<http_reply> health(visor&, const http_request&) {
   co_return json_reply(200, json::object{{"status", "ok"}});
 }
@@ -182,6 +301,12 @@ net::http_async_handler make_api_handler(visor& v) {
   router->add_prefix_async(http_method::delete_, p + "/transports/", bind(remove_transport));
   router->add_async(http_method::get, p + "/discovery/transports", bind(discover));
   router->add_async(http_method::get, p + "/persistent-transports", bind(get_persistent));
+  router->add_async(http_method::get, p + "/routes", bind(list_rules));
+  router->add_async(http_method::delete_, p + "/routes", bind(remove_all_rules));
+  router->add_async(http_method::post, p + "/routes/find", bind(find_routes));
+  router->add_prefix_async(http_method::delete_, p + "/routes/", bind(remove_rule));
+  router->add_async(http_method::get, p + "/route-groups", bind(list_groups));
+  router->add_async(http_method::post, p + "/ping", bind(ping));
   return [router](const http_request& r) { return router->route_async(r); };
 }
 

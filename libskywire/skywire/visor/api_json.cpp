@@ -174,3 +174,57 @@ result<wire::transport::entry> entry_from_json(const json::value& v) {
 }
 
 }  // namespace skywire::visor
+
+namespace skywire::visor {
+
+namespace {
+
+json::object descriptor_json(const routing::route_descriptor& d) {
+  return {{"dst_pk", d.dst_pk.to_hex()}, {"src_pk", d.src_pk.to_hex()}, {"dst_port", d.dst_port},
+          {"src_port", d.src_port}};
+}
+
+std::string pk_port(const crypto::public_key& pk, std::uint16_t port) { return pk.to_hex() + ":" + std::to_string(port); }
+
+}  // namespace
+
+json::value rule_to_json(const routing::rule& r) {
+  json::object o{{"keep_alive", r.keep_alive.count()},
+                 {"rule_type", static_cast<int>(r.type)},
+                 {"key_route_id", r.key_route_id}};
+  switch (r.type) {
+    case routing::rule_type::consume:
+      o["app_fields"] = json::object{{"route_descriptor", descriptor_json(r.descriptor)}};
+      break;
+    case routing::rule_type::forward:
+      o["forward_fields"] = json::object{{"route_descriptor", descriptor_json(r.descriptor)},
+                                         {"next_rid", r.next_route_id},
+                                         {"next_tid", r.next_transport_id.to_string()}};
+      break;
+    case routing::rule_type::intermediary:
+      o["intermediary_forward_fields"] =
+          json::object{{"next_rid", r.next_route_id}, {"next_tid", r.next_transport_id.to_string()}};
+      break;
+  }
+  return o;
+}
+
+json::value to_json(const router::route_group_summary& g) {
+  json::value latency = nullptr;
+  if (g.stats.latency) latency = static_cast<double>(g.stats.latency->count()) / 1000.0;
+  return json::object{{"local", pk_port(g.desc.dst_pk, g.desc.dst_port)},
+                      {"remote", pk_port(g.desc.src_pk, g.desc.src_port)},
+                      {"role", g.role == router::group_role::initiator ? "initiator" : "responder"},
+                      {"phase", router::to_string(g.phase)},
+                      {"encrypted", g.encrypted},
+                      {"transport", g.transport.to_string()},
+                      {"forward_rule", g.forward_rule},
+                      {"consume_rule", g.consume_rule},
+                      {"latency_ms", latency},
+                      {"upload_bps", g.stats.upload_speed},
+                      {"download_bps", g.stats.download_speed},
+                      {"bytes_sent", g.stats.bytes_sent},
+                      {"bytes_received", g.stats.bytes_received}};
+}
+
+}  // namespace skywire::visor

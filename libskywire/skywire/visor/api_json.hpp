@@ -9,6 +9,14 @@
 //               "dmsg":{"discovery","servers":[pk…]},"transport_discovery","address_resolver",
 //               "transport_types":[…],"listening":{type:addr},"transports":N}
 //   entry      the transport discovery's Entry JSON (wire/transport/entry.hpp)
+//   rule       Go's RuleSummary (spec/skywire.md §3.2): {"keep_alive":ns,"rule_type":0|1|2,
+//              "key_route_id":N, one of "app_fields":{"route_descriptor":{…}} /
+//              "forward_fields":{"route_descriptor":{…},"next_rid","next_tid"} /
+//              "intermediary_forward_fields":{"next_rid","next_tid"}}; route_descriptor =
+//              {"dst_pk","src_pk","dst_port","src_port"}
+//   group      {"local":"pk:port","remote":"pk:port","role","phase","encrypted","transport",
+//               "forward_rule","consume_rule","latency_ms" (null before the first Pong),
+//               "upload_bps","download_bps","bytes_sent","bytes_received"}
 //
 // Readers are strict about types and tolerant of unknown keys (a newer visor may add some).
 // Errors: wire::errc::type_mismatch / invalid_value, crypto::errc for bad keys.
@@ -28,6 +36,9 @@ result<transport::transport_info> transport_info_from_json(const boost::json::va
 
 boost::json::value to_json(const visor_info& i);
 result<visor_info> visor_info_from_json(const boost::json::value& v);
+
+boost::json::value rule_to_json(const routing::rule& r);
+boost::json::value to_json(const router::route_group_summary& g);
 
 boost::json::value entry_to_json(const wire::transport::entry& e);
 result<wire::transport::entry> entry_from_json(const boost::json::value& v);

@@ -15,6 +15,7 @@ class category_impl final : public boost::system::error_category {
         return "cli_addr must be a loopback address such as localhost:3435 (the visor API has no authentication)";
       case errc::network_failed: return "a transport network could not start";
       case errc::no_transport_discovery: return "no transport discovery configured (transport.discovery)";
+      case errc::no_route_finder: return "no route finder configured (routing.route_finder)";
     }
     return "unknown visor error";
   }

@@ -11,6 +11,7 @@ enum class errc {
   api_not_loopback,         // cli_addr is not a loopback address (the local API has no auth)
   network_failed,           // a transport network could not start (the log names it)
   no_transport_discovery,   // transport.discovery is not configured
+  no_route_finder,          // routing.route_finder is not configured
 };
 
 const boost::system::error_category& category() noexcept;

@@ -5,15 +5,21 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "skywire/crypto/random.hpp"
 #include "skywire/disc/addr_resolver_client.hpp"
 #include "skywire/disc/httpauth_client.hpp"
 #include "skywire/disc/sd_client.hpp"
+#include "skywire/disc/rf_client.hpp"
 #include "skywire/disc/tpd_client.hpp"
 #include "skywire/dmsg/client.hpp"
 #include "skywire/net/http_client.hpp"
 #include "skywire/net/http_server.hpp"
 #include "skywire/net/task_group.hpp"
 #include "skywire/net/timeout.hpp"
+#include "skywire/router/router.hpp"
+#include "skywire/router/sky_ping.hpp"
+#include "skywire/setup/limits.hpp"
+#include "skywire/setup/visor_gateway.hpp"
 #include "skywire/transport/errc.hpp"
 #include "skywire/transport/stcp.hpp"
 #include "skywire/transport/stcpr.hpp"
@@ -21,6 +27,7 @@
 #include "skywire/visor/autoconnect.hpp"
 #include "skywire/visor/errc.hpp"
 #include "skywire/visor/networks.hpp"
+#include "skywire/visor/routes.hpp"
 #include "skywire/visor/tpd_registry.hpp"
 
 namespace skywire::visor {
@@ -48,6 +55,12 @@ class visor_state {
   std::unique_ptr<net::task_group> background;    // autoconnect, advertising
   std::unique_ptr<transport::manager> tm;
   std::map<std::string, std::string> listening;
+  crypto::system_random rng;
+  std::shared_ptr<disc::rf_client> rf;
+  std::unique_ptr<router::router> router;
+  std::unique_ptr<router::sky_ping> ping;
+  std::unique_ptr<setup::visor_gateway> gateway;  // dmsg port 136, for the whitelisted setup nodes
+  std::optional<dmsg::listener> setup_listener;
   std::unique_ptr<net::http_server> api;
   std::string api_address;
   bool running = false;
@@ -124,6 +137,41 @@ autoconnect_hooks autoconnect_over(std::shared_ptr<disc::sd_client> sd, transpor
   return h;
 }
 
+result<void> start_routing(visor_state& st) {
+  router::router_config rc{.keys = st.keys};
+  rc.min_hops = st.cfg.routing.min_hops;
+  st.router = std::make_unique<router::router>(st.ex, rc, *st.tm, st.clock, st.rng, st.log);
+  if (usable_url(st.log, "route finder", st.cfg.routing.route_finder)) {
+    st.rf = std::make_shared<disc::rf_client>(st.http, st.cfg.routing.route_finder);
+    st.router->set_path_finder(make_rf_path_finder(st.rf));
+  }
+  if (!st.cfg.routing.route_setup_nodes.empty()) {
+    st.router->set_route_setup(make_dmsg_route_setup(*st.dmsg, st.cfg.routing.route_setup_nodes, st.log));
+  }
+  st.router->start();
+  st.log->info("routing: route finder {}, {} setup node(s), min hops {}",
+               st.rf ? st.rf->base_url() : std::string("none (dialling routes is off)"),
+               st.cfg.routing.route_setup_nodes.size(), st.cfg.routing.min_hops);
+
+  st.ping = std::make_unique<router::sky_ping>(st.ex, *st.router, st.clock, st.log);
+  if (auto r = st.ping->start(); !r) {
+    st.log->error("sky-ping: cannot listen on route port {}: {}", router::sky_ping_port, r.error().message());
+    return r.error();
+  }
+
+  setup::gateway_options go;
+  go.setup_nodes.insert(st.cfg.routing.route_setup_nodes.begin(), st.cfg.routing.route_setup_nodes.end());
+  st.gateway = std::make_unique<setup::visor_gateway>(st.ex, st.keys.pk, *st.router, go, st.clock, st.log);
+  auto l = st.dmsg->listen(setup::visor_setup_port);
+  if (!l) {
+    st.log->error("routing: cannot listen on dmsg port {}: {}", setup::visor_setup_port, l.error().message());
+    return l.error();
+  }
+  st.setup_listener.emplace(std::move(*l));
+  (void)st.background->spawn(st.gateway->serve(*st.setup_listener));
+  return {};
+}
+
 }  // namespace
 
 result<std::unique_ptr<visor>> visor::create(asio::any_io_executor ex, config cfg, const base::clock& clock,
@@ -188,14 +236,21 @@ asio::awaitable<result<void>> visor::start() {
     st.tm->add_network(std::move(n));
   }
 
-  // 3. persistent transports (dialled by the manager now and whenever they are down).
+  // 3. routing (§3–4): the router on the manager's packets, its route finder and setup nodes,
+  // the setup nodes' gateway on dmsg port 136 and sky-ping on route port 48.
+  st.background = std::make_unique<net::task_group>(st.ex, 4);
+  if (auto r = start_routing(st); !r) {
+    co_await stop();
+    co_return r.error();
+  }
+
+  // 4. persistent transports (dialled by the manager now and whenever they are down).
   std::vector<transport::persistent_transport> persistent;
   for (const auto& p : st.cfg.persistent_transports) persistent.push_back({p.pk, p.type});
   st.tm->set_persistent(std::move(persistent));
   st.tm->start();
 
   // Public visors: advertising this one, and automatic transports to others (§1.8).
-  st.background = std::make_unique<net::task_group>(st.ex, 4);
   if (st.sd && nets->stcpr_port != 0) {
     if (st.cfg.is_public && nets->stcpr_bound) {
       disc::service_entry self{.pk = st.keys.pk, .port = nets->stcpr_port, .type = "visor",
@@ -210,7 +265,7 @@ asio::awaitable<result<void>> visor::start() {
     }
   }
 
-  // 4. the local API.
+  // 5. the local API.
   auto api_addr = loopback_api_address(st.cfg.cli_addr);
   st.api = std::make_unique<net::http_server>(st.ex, make_api_handler(*this), net::http_server_options{}, st.log);
   auto port = st.api->listen(api_addr->first, api_addr->second);
@@ -246,6 +301,10 @@ asio::awaitable<void> visor::stop() {
     if (!removed) st.log->info("public visor: could not remove the service discovery entry: {}", removed.error().message());
     st.advertised.reset();
   }
+  if (st.setup_listener) st.setup_listener->close();
+  if (st.gateway) co_await st.gateway->shutdown();
+  if (st.ping) co_await st.ping->close();
+  if (st.router) co_await st.router->close();
   if (st.tm) {
     auto closed = co_await net::with_timeout(st.tm->close(), grace);
     if (!closed) st.log->warn("transports: not all closed in time: {}", closed.error().message());
@@ -312,6 +371,24 @@ asio::awaitable<result<std::vector<wire::transport::entry>>> visor::discover_by_
 asio::awaitable<result<wire::transport::entry>> visor::discover_by_id(wire::transport::uuid id) {
   if (!state_->tpd) co_return errc::no_transport_discovery;
   co_return co_await state_->tpd->get_transport_by_id(id);
+}
+
+}  // namespace skywire::visor
+
+namespace skywire::visor {
+
+router::router& visor::routes() { return *state_->router; }
+
+asio::awaitable<result<disc::rf_routes>> visor::find_routes(crypto::public_key pk, disc::rf_options opts) {
+  auto& st = *state_;
+  if (!st.rf) co_return errc::no_route_finder;
+  std::vector<disc::rf_edge> edges{{st.keys.pk, pk}};
+  if (pk != st.keys.pk) edges.emplace_back(pk, st.keys.pk);
+  co_return co_await st.rf->find_routes(std::move(edges), opts);
+}
+
+asio::awaitable<result<std::vector<router::ping_result>>> visor::ping(crypto::public_key pk, router::ping_options opts) {
+  co_return co_await state_->ping->ping(pk, opts);
 }
 
 }  // namespace skywire::visor

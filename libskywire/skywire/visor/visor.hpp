@@ -40,6 +40,9 @@
 #include "skywire/base/log.hpp"
 #include "skywire/base/result.hpp"
 #include "skywire/crypto/keys.hpp"
+#include "skywire/disc/rf_client.hpp"
+#include "skywire/router/router.hpp"
+#include "skywire/router/sky_ping.hpp"
 #include "skywire/transport/manager.hpp"
 #include "skywire/visor/config.hpp"
 #include "skywire/wire/transport/entry.hpp"
@@ -90,6 +93,15 @@ class visor {
   // shows). Errors: no transport discovery configured, or its answer.
   boost::asio::awaitable<result<std::vector<wire::transport::entry>>> discover_by_edge(crypto::public_key pk);
   boost::asio::awaitable<result<wire::transport::entry>> discover_by_id(wire::transport::uuid id);
+
+  // The router (rules, route groups, counters); valid after start().
+  router::router& routes();
+  // What the route finder answers for this visor → pk and back (`cli route rtfind`). Errors: no
+  // route finder configured (errc::no_route_finder), or its answer (disc::errc::no_route …).
+  boost::asio::awaitable<result<disc::rf_routes>> find_routes(crypto::public_key pk, disc::rf_options opts);
+  // Sky-ping round trips over a loop route through pk (`cli visor ping`).
+  boost::asio::awaitable<result<std::vector<router::ping_result>>> ping(crypto::public_key pk,
+                                                                        router::ping_options opts);
 
  private:
   explicit visor(std::shared_ptr<visor_state> st) : state_(std::move(st)) {}

@@ -27,6 +27,7 @@ class packer {
   void add(const segment_header& h, byte_view data) {
     const std::size_t need = limits::overhead + data.size();
     if (!buf_.empty() && buf_.size() + need > mtu_) emit();
+    if (buf_.capacity() == 0) buf_.reserve(std::max<std::size_t>(mtu_, need));  // one allocation per datagram
     const std::size_t at = buf_.size();
     buf_.resize(at + limits::overhead);
     encode_header(h, buf_.data() + at);
@@ -218,12 +219,17 @@ std::optional<bytes> core::recv() {
   if (!size) return std::nullopt;
   const bool was_full = rcv_queue_.size() >= cfg_.rcv_wnd;
   bytes msg;
-  msg.reserve(*size);
-  for (;;) {
-    seg s = std::move(rcv_queue_.front());
+  if (rcv_queue_.front().h.frg == 0) {
+    msg = std::move(rcv_queue_.front().data);  // a one-segment message (bulk data): no copy
     rcv_queue_.pop_front();
-    msg.insert(msg.end(), s.data.begin(), s.data.end());
-    if (s.h.frg == 0) break;
+  } else {
+    msg.reserve(*size);
+    for (;;) {
+      seg s = std::move(rcv_queue_.front());
+      rcv_queue_.pop_front();
+      msg.insert(msg.end(), s.data.begin(), s.data.end());
+      if (s.h.frg == 0) break;
+    }
   }
   move_ready();
   // The peer saw a zero window: tell it there is room again (ikcp's fast recover).

@@ -1,0 +1,98 @@
+#include "skywire/router/forwarder.hpp"
+
+#include <utility>
+
+namespace skywire::router {
+
+namespace asio = boost::asio;
+
+struct forwarder::state {
+  struct queue {
+    std::deque<skywire::bytes> packets;
+    std::size_t size = 0;  // bytes queued
+  };
+  transport::manager* tm;  // null after stop()
+  net::task_group* tasks;
+  std::size_t max_queue_bytes;
+  std::map<wire::transport::uuid, queue> queues;  // non-empty queues only, each with its drain task
+  std::size_t total_bytes = 0;
+  std::uint64_t dropped_write_error = 0;
+};
+
+forwarder::forwarder(transport::manager& tm, net::task_group& tasks, std::size_t max_queue_bytes)
+    : st_(std::make_shared<state>(state{&tm, &tasks, max_queue_bytes, {}, 0, 0})) {}
+
+forwarder::~forwarder() { stop(); }
+
+forwarder::outcome forwarder::push(const wire::transport::uuid& next, bytes packet) {
+  auto& st = *st_;
+  if (!st.tm || !st.tm->find(next)) return outcome::no_transport;
+  auto it = st.queues.find(next);
+  const bool idle = it == st.queues.end();
+  const std::size_t queued = idle ? 0 : it->second.size;
+  // One packet always fits an empty queue, so a bound below the packet size cannot wedge it.
+  if (queued > 0 && queued + packet.size() > st.max_queue_bytes) return outcome::queue_full;
+  const std::size_t n = packet.size();
+  if (idle) {
+    // Queue first: a spawned task may start running inside spawn() (Asio dispatches inline
+    // when called from this executor), and it must find its packet.
+    it = st.queues.emplace(next, state::queue{}).first;
+    it->second.packets.push_back(std::move(packet));
+    it->second.size = n;
+    st.total_bytes += n;
+    auto spawned = st.tasks->spawn(drain(st_, next));
+    if (!spawned) {  // the router's task bound: treat as congestion
+      auto q = st.queues.find(next);
+      if (q != st.queues.end()) {
+        st.total_bytes -= q->second.size;
+        st.queues.erase(q);
+      }
+      return outcome::queue_full;
+    }
+    return outcome::queued;
+  }
+  it->second.size += n;
+  st.total_bytes += n;
+  it->second.packets.push_back(std::move(packet));
+  return outcome::queued;
+}
+
+asio::awaitable<void> forwarder::drain(std::shared_ptr<state> st, wire::transport::uuid id) {
+  for (;;) {
+    auto it = st->queues.find(id);
+    if (it == st->queues.end() || !st->tm) co_return;
+    if (it->second.packets.empty()) {
+      st->queues.erase(it);
+      co_return;
+    }
+    bytes packet = std::move(it->second.packets.front());
+    it->second.packets.pop_front();
+    it->second.size -= packet.size();
+    st->total_bytes -= packet.size();
+    auto write = st->tm->write_packet(id, packet);
+    auto w = co_await std::move(write);
+    if (!st->tm) co_return;  // stopped while we waited
+    if (!w) {
+      auto q = st->queues.find(id);
+      if (q != st->queues.end()) {
+        st->dropped_write_error += 1 + q->second.packets.size();
+        st->total_bytes -= q->second.size;
+        st->queues.erase(q);
+      }
+      co_return;
+    }
+  }
+}
+
+void forwarder::stop() {
+  if (!st_) return;
+  st_->tm = nullptr;
+  st_->queues.clear();
+  st_->total_bytes = 0;
+}
+
+std::uint64_t forwarder::dropped_write_error() const noexcept { return st_->dropped_write_error; }
+
+std::size_t forwarder::queued_bytes() const noexcept { return st_->total_bytes; }
+
+}  // namespace skywire::router
