@@ -85,7 +85,7 @@ constexpr std::size_t frame_payload = 4070;
 constexpr std::size_t big_payload = wr::max_payload_size;
 constexpr std::size_t udp_datagram = 1400;
 constexpr int handshake_transports = 200;
-constexpr int handshake_parallel = 16;
+constexpr int handshake_parallel = 4;
 constexpr int handshake_batches = 3;
 constexpr auto wait_limit = 180s;  // any single batch; beyond it the bench fails
 

@@ -3,8 +3,10 @@
 // driven by `skywire cli visor info` and `skywire cli tp …` through their local APIs. A
 // transport of every type (stcp, stcpr, sudph, dmsg) is made from A to B; both visors list it,
 // the transport discovery has it, removing it on one side removes it on the other and in the
-// discovery, and both visors stop gracefully. Also: the visor's refusals (a non-loopback API
-// address) and its config generation when it has none.
+// discovery, and both visors stop gracefully. Routes: with a route finder and a setup node
+// added, three visors in a line A–B–C find the 2-hop path, ping over it, and no rule is left
+// on the middle hop afterwards. Also: the visor's refusals (a non-loopback API address) and
+// its config generation when it has none.
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -27,8 +29,9 @@ class visor_cli : public binary_test {
     pid_t pid = -1;
   };
 
-  // dmsg discovery, one dmsg server, AR (--local), TPD; writes services.json.
-  void start_deployment() {
+  // dmsg discovery, one dmsg server, AR (--local), TPD; with `routing` also a route finder and a
+  // setup node, which the visors trust; writes services.json.
+  void start_deployment(bool routing = false) {
     const auto disc_port = free_port();
     disc_ = "http://127.0.0.1:" + std::to_string(disc_port);
     background("disc", {"dmsg", "disc", "-t", "-a", "127.0.0.1:" + std::to_string(disc_port)});
@@ -48,10 +51,22 @@ class visor_cli : public binary_test {
     wait_port(ar_port);
     wait_port(tpd_port);
     tpd_ = "http://127.0.0.1:" + std::to_string(tpd_port);
+    std::string rf, setup_nodes;
+    if (routing) {
+      const auto rf_port = free_port();
+      rf = "http://127.0.0.1:" + std::to_string(rf_port);
+      background("rf", {"svc", "rf", "-a", "127.0.0.1:" + std::to_string(rf_port), "--tpd", tpd_});
+      wait_port(rf_port);
+      const auto sn_cfg = (dir_ / "sn.json").string();
+      ASSERT_EQ(run({"svc", "sn", "--gen-config", sn_cfg, "--dmsg-disc", disc_}).exit_code, 0);
+      setup_nodes = "\"" + std::string(json::parse(slurp(sn_cfg)).at("public_key").as_string()) + "\"";
+      background("sn", {"svc", "sn", "-c", sn_cfg});
+    }
     std::ofstream(dir_ / "services.json")
         << R"({"prod":{"dmsg_discovery":")" << disc_ << R"(","transport_discovery":")" << tpd_
-        << R"(","address_resolver":"http://127.0.0.1:)" << ar_port
-        << R"(","route_setup_nodes":[],"transport_setup":[],"survey_whitelist":[],"stun_servers":[]}})";
+        << R"(","address_resolver":"http://127.0.0.1:)" << ar_port << R"(","route_finder":")" << rf
+        << R"(","route_setup_nodes":[)" << setup_nodes
+        << R"(],"transport_setup":[],"survey_whitelist":[],"stun_servers":[]}})";
   }
 
   // A config for visor `name` (its own API port, stcp port and local path), optionally with an
@@ -172,6 +187,57 @@ TEST_F(visor_cli, TransportsOfEveryTypeBetweenTwoVisors) {
   EXPECT_EQ(stop(b.pid), 0) << "SIGTERM stops visor B gracefully";
   const std::string log = slurp(dir_ / "a.log");
   EXPECT_NE(log.find("visor stopped"), std::string::npos);
+}
+
+TEST_F(visor_cli, PingOverATwoHopRouteLeavesNoRuleBehind) {
+  start_deployment(/*routing=*/true);
+  auto c = make_visor("c");
+  auto b = make_visor("b");
+  auto a = make_visor("a");
+  start_visor(c, "c");
+  start_visor(b, "b");
+  start_visor(a, "a");
+  ASSERT_TRUE(cli_json({"tp", "add", b.pk, "-t", "stcpr", "--rpc", a.rpc}).is_object());
+  ASSERT_TRUE(cli_json({"tp", "add", c.pk, "-t", "stcpr", "--rpc", b.rpc}).is_object());
+
+  // The route finder knows the line A–B–C: one path of two hops each way.
+  const auto paths = cli_json({"route", "rtfind", c.pk, "--rpc", a.rpc});
+  ASSERT_TRUE(paths.is_object()) << json::serialize(paths);
+  ASSERT_EQ(paths.as_object().size(), 2u);
+  const auto& there = paths.at(a.pk + ":" + c.pk).as_array();
+  ASSERT_FALSE(there.empty());
+  ASSERT_EQ(there[0].as_array().size(), 2u);
+  EXPECT_EQ(there[0].as_array()[0].at("To").as_string(), b.pk);
+
+  // A 2-hop route set up by the setup node; C's sky-ping answers every try.
+  const auto ping = cli_json({"visor", "ping", c.pk, "--min-hops", "2", "-t", "3", "--rpc", a.rpc});
+  ASSERT_TRUE(ping.is_object()) << json::serialize(ping);
+  ASSERT_EQ(ping.at("tries").as_array().size(), 3u);
+  for (const auto& t : ping.at("tries").as_array()) EXPECT_GT(t.at("latency_ms").to_number<double>(), 0.0);
+  const auto table = run({"cli", "visor", "ping", c.pk, "--rpc", a.rpc});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find("min/avg/max"), std::string::npos) << table.out;
+
+  // The routes closed with the pings: no rule is left on the hop in the middle or at the ends.
+  bool clean = false;
+  for (int i = 0; i < 50 && !clean; ++i) {
+    clean = cli_json({"route", "ls", "--rpc", b.rpc}).as_array().empty() &&
+            cli_json({"route", "ls", "--rpc", a.rpc}).as_array().empty();
+    if (!clean) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(clean) << "rules left behind";
+  EXPECT_TRUE(cli_json({"route", "groups", "--rpc", a.rpc}).as_array().empty());
+
+  // More hops than the network has: the route finder's 404 comes back as a clear error.
+  const auto too_far = run({"cli", "visor", "ping", c.pk, "--min-hops", "3", "--rpc", a.rpc});
+  EXPECT_EQ(too_far.exit_code, 1);
+  EXPECT_FALSE(too_far.err.empty());
+  const auto bad = run({"cli", "visor", "ping", "nonsense", "--rpc", a.rpc});
+  EXPECT_EQ(bad.exit_code, 2);
+
+  EXPECT_EQ(stop(a.pid), 0);
+  EXPECT_EQ(stop(b.pid), 0);
+  EXPECT_EQ(stop(c.pid), 0);
 }
 
 TEST_F(visor_cli, RefusesAnApiAddressOffLoopback) {
