@@ -1,5 +1,7 @@
 #include "pg_client.hpp"
 
+#include "libpq_loader.hpp"
+
 #include "skywire/net/errc.hpp"
 #include "skywire/net/timeout.hpp"
 
@@ -27,21 +29,28 @@ namespace asio = boost::asio;
 
 namespace {
 
+// libpq's functions (libpq_loader.hpp: loaded with the first connection). Only called once a
+// connection exists, so the load has succeeded.
+const pq::api& lib() {
+  std::string ignored;
+  return *pq::load(ignored);
+}
+
 struct result_deleter {
-  void operator()(PGresult* r) const noexcept { PQclear(r); }
+  void operator()(PGresult* r) const noexcept { lib().PQclear(r); }
 };
 using result_ptr = std::unique_ptr<PGresult, result_deleter>;
 
 // libpq's text of an error result: "ERROR: duplicate key value violates … (SQLSTATE 23505)",
 // the shape Go's pgx gives (Severity: Message (SQLSTATE code)).
 std::string server_error_text(const PGresult* r) {
-  const char* sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
-  if (sev == nullptr) sev = PQresultErrorField(r, PG_DIAG_SEVERITY);
-  const char* msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
-  const char* code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+  const char* sev = lib().PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+  if (sev == nullptr) sev = lib().PQresultErrorField(r, PG_DIAG_SEVERITY);
+  const char* msg = lib().PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+  const char* code = lib().PQresultErrorField(r, PG_DIAG_SQLSTATE);
   std::string out = sev ? sev : "ERROR";
   out += ": ";
-  out += msg ? msg : PQresultErrorMessage(r);
+  out += msg ? msg : lib().PQresultErrorMessage(r);
   if (code) {
     out += " (SQLSTATE ";
     out += code;
@@ -59,7 +68,7 @@ pg_errc sqlstate_errc(const char* code) {
 
 // libpq's connection error text without its trailing newline.
 std::string conn_error_text(const PGconn* c) {
-  std::string s = c ? PQerrorMessage(c) : "out of memory";
+  std::string s = c ? lib().PQerrorMessage(c) : "out of memory";
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   return s;
 }
@@ -87,7 +96,7 @@ class pg_connection {
   explicit pg_connection(asio::any_io_executor ex, base::logger* log) : sd_(std::move(ex)), log_(log) {}
   ~pg_connection() {
     untrack();
-    if (conn_ != nullptr) PQfinish(conn_);  // closes the socket libpq owns
+    if (conn_ != nullptr) lib().PQfinish(conn_);  // closes the socket libpq owns
   }
   pg_connection(const pg_connection&) = delete;
   pg_connection& operator=(const pg_connection&) = delete;
@@ -105,12 +114,17 @@ class pg_connection {
     }
     keys.push_back(nullptr);
     values.push_back(nullptr);
-    conn_ = PQconnectStartParams(keys.data(), values.data(), 0);
-    if (conn_ == nullptr || PQstatus(conn_) == CONNECTION_BAD) {
+    std::string why;
+    if (pq::load(why) == nullptr) {
+      text = "cannot load the PostgreSQL client library: " + why;
+      co_return pg_errc::connect_failed;
+    }
+    conn_ = lib().PQconnectStartParams(keys.data(), values.data(), 0);
+    if (conn_ == nullptr || lib().PQstatus(conn_) == CONNECTION_BAD) {
       text = conn_error_text(conn_);
       co_return pg_errc::connect_failed;
     }
-    PQsetNoticeProcessor(conn_, quiet_notices, log_);
+    lib().PQsetNoticeProcessor(conn_, quiet_notices, log_);
     // libpq: start as if PQconnectPoll had returned PGRES_POLLING_WRITING.
     PostgresPollingStatusType poll = PGRES_POLLING_WRITING;
     for (;;) {
@@ -127,7 +141,7 @@ class pg_connection {
         co_return ec;
       }
       untrack();
-      poll = PQconnectPoll(conn_);
+      poll = lib().PQconnectPoll(conn_);
       if (poll == PGRES_POLLING_OK) break;
       if (poll == PGRES_POLLING_FAILED) {
         text = conn_error_text(conn_);
@@ -135,7 +149,7 @@ class pg_connection {
         co_return pg_errc::connect_failed;
       }
     }
-    if (PQsetnonblocking(conn_, 1) != 0) {
+    if (lib().PQsetnonblocking(conn_, 1) != 0) {
       text = conn_error_text(conn_);
       broken_ = true;
       co_return pg_errc::connect_failed;
@@ -146,14 +160,14 @@ class pg_connection {
 
   // Whether an idle connection still looks usable (the server may have closed it meanwhile).
   bool alive_now() {
-    if (broken_ || PQstatus(conn_) != CONNECTION_OK) return false;
-    if (PQconsumeInput(conn_) == 0) return false;  // EOF or error: the server hung up
-    if (PQstatus(conn_) != CONNECTION_OK || PQtransactionStatus(conn_) != PQTRANS_IDLE) return false;
+    if (broken_ || lib().PQstatus(conn_) != CONNECTION_OK) return false;
+    if (lib().PQconsumeInput(conn_) == 0) return false;  // EOF or error: the server hung up
+    if (lib().PQstatus(conn_) != CONNECTION_OK || lib().PQtransactionStatus(conn_) != PQTRANS_IDLE) return false;
     // A server that shuts down sends FATAL (libpq hands it to the notice processor) and then
     // closes; PQconsumeInput may have read the message but not yet the EOF. Peek for it: an
     // idle connection has nothing to read, so EOF or any byte means it is not reusable.
     char c = 0;
-    const ssize_t n = ::recv(PQsocket(conn_), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+    const ssize_t n = ::recv(lib().PQsocket(conn_), &c, 1, MSG_PEEK | MSG_DONTWAIT);
     return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
   }
 
@@ -165,16 +179,16 @@ class pg_connection {
     sent = false;
     int ok = 0;
     if (script) {
-      ok = PQsendQuery(conn_, sql.c_str());
+      ok = lib().PQsendQuery(conn_, sql.c_str());
     } else {
       std::vector<const char*> values;
       for (const auto& p : params) {
         if (p && p->find('\0') != std::string::npos) co_return pg_errc::bad_parameter;
         values.push_back(p ? p->c_str() : nullptr);
       }
-      ok = PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+      ok = lib().PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
                              nullptr, 0);
-      if (ok) ok = PQsetSingleRowMode(conn_);
+      if (ok) ok = lib().PQsetSingleRowMode(conn_);
     }
     if (!ok) {
       text = conn_error_text(conn_);
@@ -183,7 +197,7 @@ class pg_connection {
     }
     // Push the query out (non-blocking mode: PQflush returns 1 while some is still queued).
     for (;;) {
-      const int f = PQflush(conn_);
+      const int f = lib().PQflush(conn_);
       if (f == 0) break;
       if (f < 0) {
         text = conn_error_text(conn_);
@@ -203,21 +217,21 @@ class pg_connection {
     std::size_t bytes = 0;
     std::optional<error_code> failure;  // a server error: keep reading until the end
     for (;;) {
-      while (PQisBusy(conn_)) {
+      while (lib().PQisBusy(conn_)) {
         auto [ec] = co_await sd_.async_wait(asio::posix::descriptor_base::wait_read, asio::as_tuple(asio::use_awaitable));
         if (ec) {
           broken_ = true;
           co_return ec;
         }
-        if (PQconsumeInput(conn_) == 0) {
+        if (lib().PQconsumeInput(conn_) == 0) {
           text = conn_error_text(conn_);
           broken_ = true;
           co_return pg_errc::connection_lost;
         }
       }
-      result_ptr r(PQgetResult(conn_));
+      result_ptr r(lib().PQgetResult(conn_));
       if (!r) break;
-      switch (PQresultStatus(r.get())) {
+      switch (lib().PQresultStatus(r.get())) {
         case PGRES_SINGLE_TUPLE: {
           if (failure) break;
           if (out.rows.size() >= max_rows) {
@@ -226,21 +240,21 @@ class pg_connection {
             broken_ = true;
             co_return pg_errc::too_many_rows;
           }
-          const int n = PQnfields(r.get());
+          const int n = lib().PQnfields(r.get());
           pg_row row;
           row.reserve(static_cast<std::size_t>(n));
           for (int i = 0; i < n; ++i) {
-            if (PQgetisnull(r.get(), 0, i)) {
+            if (lib().PQgetisnull(r.get(), 0, i)) {
               row.emplace_back();
               continue;
             }
-            const auto len = static_cast<std::size_t>(PQgetlength(r.get(), 0, i));
+            const auto len = static_cast<std::size_t>(lib().PQgetlength(r.get(), 0, i));
             bytes += len;
             if (bytes > max_bytes) {
               broken_ = true;
               co_return pg_errc::result_too_large;
             }
-            row.emplace_back(std::string(PQgetvalue(r.get(), 0, i), len));
+            row.emplace_back(std::string(lib().PQgetvalue(r.get(), 0, i), len));
           }
           out.rows.push_back(std::move(row));
           break;
@@ -248,7 +262,7 @@ class pg_connection {
         case PGRES_TUPLES_OK:
           break;
         case PGRES_COMMAND_OK: {
-          const char* n = PQcmdTuples(r.get());
+          const char* n = lib().PQcmdTuples(r.get());
           if (n != nullptr && *n != '\0') out.affected += std::strtoull(n, nullptr, 10);
           break;
         }
@@ -258,7 +272,7 @@ class pg_connection {
         case PGRES_NONFATAL_ERROR:
           if (!failure) {
             text = server_error_text(r.get());
-            failure = sqlstate_errc(PQresultErrorField(r.get(), PG_DIAG_SQLSTATE));
+            failure = sqlstate_errc(lib().PQresultErrorField(r.get(), PG_DIAG_SQLSTATE));
           }
           break;
         default:
@@ -267,14 +281,14 @@ class pg_connection {
           co_return pg_errc::unexpected_result;
       }
     }
-    if (PQstatus(conn_) != CONNECTION_OK) broken_ = true;
+    if (lib().PQstatus(conn_) != CONNECTION_OK) broken_ = true;
     if (failure) co_return *failure;
     co_return out;
   }
 
  private:
   result<void> track() {
-    const int fd = PQsocket(conn_);
+    const int fd = lib().PQsocket(conn_);
     if (fd < 0) {
       broken_ = true;
       return pg_errc::connect_failed;

@@ -1,5 +1,6 @@
 #include "skywire/router/forwarder.hpp"
 
+#include <set>
 #include <utility>
 
 namespace skywire::router {
@@ -9,8 +10,17 @@ namespace asio = boost::asio;
 struct forwarder::state {
   struct queue {
     std::deque<skywire::bytes> packets;
-    std::size_t size = 0;  // bytes queued
+    std::size_t size = 0;                       // bytes queued
+    std::set<wire::transport::uuid> paused;     // incoming transports held back for this queue
   };
+
+  // Lets every transport this queue paused read again.
+  void release(queue& q) {
+    if (tm) {
+      for (const auto& id : q.paused) tm->resume_reading(id);
+    }
+    q.paused.clear();
+  }
   transport::manager* tm;  // null after stop()
   net::task_group* tasks;
   std::size_t max_queue_bytes;
@@ -24,7 +34,7 @@ forwarder::forwarder(transport::manager& tm, net::task_group& tasks, std::size_t
 
 forwarder::~forwarder() { stop(); }
 
-forwarder::outcome forwarder::push(const wire::transport::uuid& next, bytes packet) {
+forwarder::outcome forwarder::push(const wire::transport::uuid& next, bytes packet, const wire::transport::uuid& from) {
   auto& st = *st_;
   if (!st.tm || !st.tm->find(next)) return outcome::no_transport;
   auto it = st.queues.find(next);
@@ -54,6 +64,9 @@ forwarder::outcome forwarder::push(const wire::transport::uuid& next, bytes pack
   it->second.size += n;
   st.total_bytes += n;
   it->second.packets.push_back(std::move(packet));
+  // Above the high-water mark the transport this came from stops reading until the queue has
+  // drained to the low-water mark: the sender is slowed down instead of losing packets.
+  if (it->second.size >= st.max_queue_bytes / 2 && it->second.paused.insert(from).second) st.tm->pause_reading(from);
   return outcome::queued;
 }
 
@@ -62,6 +75,7 @@ asio::awaitable<void> forwarder::drain(std::shared_ptr<state> st, wire::transpor
     auto it = st->queues.find(id);
     if (it == st->queues.end() || !st->tm) co_return;
     if (it->second.packets.empty()) {
+      st->release(it->second);
       st->queues.erase(it);
       co_return;
     }
@@ -69,12 +83,14 @@ asio::awaitable<void> forwarder::drain(std::shared_ptr<state> st, wire::transpor
     it->second.packets.pop_front();
     it->second.size -= packet.size();
     st->total_bytes -= packet.size();
+    if (it->second.size <= st->max_queue_bytes / 4) st->release(it->second);
     auto write = st->tm->write_packet(id, packet);
     auto w = co_await std::move(write);
     if (!st->tm) co_return;  // stopped while we waited
     if (!w) {
       auto q = st->queues.find(id);
       if (q != st->queues.end()) {
+        st->release(q->second);
         st->dropped_write_error += 1 + q->second.packets.size();
         st->total_bytes -= q->second.size;
         st->queues.erase(q);
@@ -86,6 +102,7 @@ asio::awaitable<void> forwarder::drain(std::shared_ptr<state> st, wire::transpor
 
 void forwarder::stop() {
   if (!st_) return;
+  for (auto& [id, q] : st_->queues) st_->release(q);
   st_->tm = nullptr;
   st_->queues.clear();
   st_->total_bytes = 0;

@@ -7,10 +7,15 @@
 // write_packet in arrival order.
 //
 //   forwarder f(tm, tasks, limits::max_forward_queue_bytes);
-//   switch (f.push(next_tp, std::move(packet))) { … }   // queued / no_transport / queue_full
+//   switch (f.push(next_tp, std::move(packet), from_tp)) { … }  // queued / no_transport / queue_full
 //
+// Back-pressure, as Go's router blocks: once a queue holds half of max_queue_bytes, the
+// transport the packet came from is paused (manager::pause_reading: its read loop stops after
+// this packet) until the queue has drained to a quarter; so a slower next hop slows the sender
+// down through TCP/KCP flow control instead of losing packets.
 // Bounds: a queue exists only for a transport the manager has, holds at most max_queue_bytes
-// (a packet that would exceed it is dropped: queue_full), and disappears once drained; so at
+// (a packet that would exceed it is dropped: queue_full; with the pause above this happens only
+// when several incoming transports feed one queue at once), and disappears once drained; so at
 // most one queue and one drain task per transport. When a write fails (the transport closed)
 // everything queued for it is dropped and counted (dropped_write_error).
 //
@@ -22,6 +27,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <set>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -41,8 +47,8 @@ class forwarder {
   forwarder& operator=(const forwarder&) = delete;
   ~forwarder();
 
-  // `packet` is one whole routing packet.
-  outcome push(const wire::transport::uuid& next, bytes packet);
+  // `packet` is one whole routing packet, read from transport `from`.
+  outcome push(const wire::transport::uuid& next, bytes packet, const wire::transport::uuid& from);
 
   // Drops every queue; later pushes are refused (no_transport). Idempotent.
   void stop();

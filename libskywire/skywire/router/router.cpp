@@ -18,6 +18,7 @@ namespace skywire::router {
 
 namespace asio = boost::asio;
 namespace wr = wire::routing;
+namespace wt = wire::transport;
 
 namespace {
 
@@ -95,12 +96,12 @@ void router_state::handle_packet(const transport::transport_info& from, const wr
   if (r->type == routing::rule_type::consume) {
     deliver(p, *r);
   } else {
-    forward(p, *r);
+    forward(from.id, p, *r);
   }
 }
 
 // §3.6: same type and payload under the next route id, rebuilt the way Go's forwardPacket does.
-void router_state::forward(const wr::packet_view& p, const routing::rule& r) {
+void router_state::forward(const wt::uuid& from, const wr::packet_view& p, const routing::rule& r) {
   const bool intermediary = r.type == routing::rule_type::intermediary;
   const std::uint32_t next = r.next_route_id;
   bytes out;
@@ -135,7 +136,7 @@ void router_state::forward(const wr::packet_view& p, const routing::rule& r) {
       break;
     }
   }
-  switch (fwd.push(r.next_transport_id, std::move(out))) {
+  switch (fwd.push(r.next_transport_id, std::move(out), from)) {
     case forwarder::outcome::queued:
       ++counters.forwarded;
       table.refresh(r.key_route_id);

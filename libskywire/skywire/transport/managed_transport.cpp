@@ -44,7 +44,8 @@ managed_transport::managed_transport(asio::any_io_executor ex, transport conn, s
       max_send_queue_(std::max<std::size_t>(max_send_queue, 1)),
       hooks_(std::move(hooks)),
       log_(log ? std::move(log) : base::make_null_logger("managed_transport")),
-      wake_(ex) {
+      wake_(ex),
+      resume_(ex) {
   info_.id = conn.id;
   info_.type = conn.type;
   info_.local_pk = conn.local_pk;
@@ -100,6 +101,12 @@ asio::awaitable<void> managed_transport::read_loop(std::shared_ptr<managed_trans
         continue;
       }
       if (hooks_.on_packet) hooks_.on_packet(info_, *p);
+      while (paused_ && !closed_ && c == conn_) {
+        resume_.expires_at(asio::steady_timer::time_point::max());
+        auto wait = resume_.async_wait(use_tuple);  // named: g++ 12
+        (void)co_await std::move(wait);
+        if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) co_return;
+      }
     }
     if (closed_ || c != conn_) co_return;
     auto got = co_await c->tp.stream->read_some(rd.prepare());
@@ -187,9 +194,15 @@ void managed_transport::fail(const std::shared_ptr<connection>& c, error_code ec
   if (hooks_.on_closed) hooks_.on_closed(info_.id, ec);
 }
 
+void managed_transport::resume_reading() {
+  paused_ = false;
+  resume_.cancel();
+}
+
 void managed_transport::close(error_code why) {
   if (closed_) return;
   closed_ = true;
+  resume_.cancel();
   close_reason_ = why ? why : error_code(errc::manager_closed);
   conn_->tp.stream->close();
   wake_.cancel();

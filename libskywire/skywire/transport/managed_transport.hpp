@@ -79,6 +79,12 @@ class managed_transport : public std::enable_shared_from_this<managed_transport>
   // Closes the connection and fails waiting writers with `why`; no on_closed. Idempotent.
   void close(error_code why);
 
+  // Back-pressure from the packet handler's side (manager::pause_reading): the read loop stops
+  // after the packet it is handling until resume_reading(), or until the transport closes.
+  void pause_reading() noexcept { paused_ = true; }
+  void resume_reading();
+  bool reading_paused() const noexcept { return paused_; }
+
   bool closed() const noexcept { return closed_; }
   const transport_info& info() const noexcept { return info_; }
   // When the current connection was adopted, and whether this side dialled it.
@@ -108,6 +114,8 @@ class managed_transport : public std::enable_shared_from_this<managed_transport>
   bytes inflight_;  // the batch write_all is writing
   std::deque<waiter*> waiters_;
   boost::asio::steady_timer wake_;  // the writer sleeps on it while pending_ is empty
+  boost::asio::steady_timer resume_;  // the reader sleeps on it while paused_
+  bool paused_ = false;
   bool closed_ = false;
   error_code close_reason_;
 };

@@ -419,6 +419,14 @@ std::vector<transport_info> manager::transports() const {
   return out;
 }
 
+void manager::pause_reading(const wt::uuid& id) {
+  if (auto it = state_->transports.find(id); it != state_->transports.end()) it->second->pause_reading();
+}
+
+void manager::resume_reading(const wt::uuid& id) {
+  if (auto it = state_->transports.find(id); it != state_->transports.end()) it->second->resume_reading();
+}
+
 std::optional<transport_info> manager::find(wt::uuid id) const {
   auto it = state_->transports.find(id);
   if (it == state_->transports.end()) return std::nullopt;

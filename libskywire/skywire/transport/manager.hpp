@@ -40,6 +40,11 @@
 //     error closes the transport. A closed transport is removed at once and deleted from the
 //     registry in the background (registry_delete_tries tries, registry_backoff doubling; the
 //     registry maps a 404 to success; a transport with that ID adopted meanwhile stops it).
+//   * back-pressure on reads: the packet handler must not wait, so a handler that cannot pass
+//     packets on as fast as they come (the router's forward queue to a slower next hop, an app
+//     that reads slowly) calls pause_reading(id): that transport's read loop stops after the
+//     packet being handled until resume_reading(id) (or the transport closes). The TCP/KCP
+//     windows then slow the sender down, as Go's blocking router does, and nothing is dropped.
 //   * writes: one queue per transport, bounded by max_send_queue bytes, drained by one writer
 //     that coalesces everything queued into one stream write; write_packet waits while the
 //     queue is full (back-pressure) and keeps call order.
@@ -173,6 +178,11 @@ class manager {
   // transport_not_found, and once the carrier failed (which closes the transport) that error.
   // `packet` must stay valid until the returned awaitable completes.
   boost::asio::awaitable<result<void>> write_packet(wire::transport::uuid id, byte_view packet);
+
+  // Back-pressure (see above). Unknown ids are ignored; resuming a transport that is not paused
+  // does nothing.
+  void pause_reading(const wire::transport::uuid& id);
+  void resume_reading(const wire::transport::uuid& id);
 
   std::vector<transport_info> transports() const;
   std::optional<transport_info> find(wire::transport::uuid id) const;

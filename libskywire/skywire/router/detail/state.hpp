@@ -91,7 +91,7 @@ struct router_state : std::enable_shared_from_this<router_state> {
                base::random_source& rng, base::logger log);
 
   void handle_packet(const transport::transport_info& from, const wire::routing::packet_view& p);
-  void forward(const wire::routing::packet_view& p, const routing::rule& r);
+  void forward(const wire::transport::uuid& from, const wire::routing::packet_view& p, const routing::rule& r);
   void deliver(const wire::routing::packet_view& p, const routing::rule& r);
   void drop(std::uint64_t& counter, const wire::routing::packet_view& p, const char* why);
 
