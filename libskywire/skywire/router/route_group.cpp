@@ -49,9 +49,21 @@ group_state::group_state(asio::any_io_executor e, group_params p, const base::cl
   arm_never(deadline);
 }
 
+void group_state::hold_back(const wire::transport::uuid& from) {
+  if (tm && paused_from.insert(from).second) tm->pause_reading(from);
+}
+
+void group_state::release_held() {
+  if (tm) {
+    for (const auto& id : paused_from) tm->resume_reading(id);
+  }
+  paused_from.clear();
+}
+
 void group_state::after_change() {
   auto keep = shared_from_this();  // the router's clean-up may drop the map's reference
   const bool closed = core.closed();
+  if (!paused_from.empty() && (closed || core.buffer_low())) release_held();
   if (core.readable() || closed || core.closed_locally()) read_wake.cancel();
   if (core.writable() || core.phase() == group_phase::closing || closed) write_wake.cancel();
   if (core.was_opened() || closed) state_wake.cancel();

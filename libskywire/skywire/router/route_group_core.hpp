@@ -45,10 +45,12 @@
 // An Error packet sets peer_error_text(); a later Close then ends the group with
 // errc::peer_error instead of an orderly end.
 //
-// Receive buffer: bounded by max_buffered_messages and max_buffered_bytes; a message that does
-// not fit is dropped and counted (stats().messages_dropped): routes carry datagram-like
-// traffic (VPN packets) and have no flow control, and the alternative — blocking — would stall
-// every route of the visor (what Go does). A reader that keeps up never loses anything.
+// Receive buffer: bounded by max_buffered_messages and max_buffered_bytes. Above half of either
+// (buffer_high) the router pauses the transport that delivered the message, and lets it read
+// again at a quarter (buffer_low): a slow reader slows the sender down instead of losing data,
+// as Go's blocking delivery does, but only that transport stops, not the visor. A message that
+// still does not fit (several transports feeding one group) is dropped and counted
+// (stats().messages_dropped).
 //
 // Output: unbounded for what the protocol requires (Handshake, Noise, Error, Close); Data only
 // when writable() (the I/O layer makes writers wait), Ping/Pong/KeepAlive skipped while the
@@ -165,6 +167,15 @@ class route_group_core {
   // The unread rest of the oldest message, removed. Requires readable().
   bytes take_message();
   std::size_t buffered_bytes() const noexcept { return inbox_bytes_; }
+  std::size_t buffered_messages() const noexcept { return inbox_.size(); }
+  // Back-pressure marks for the router: above half of either bound it pauses the transport
+  // that feeds this group; at a quarter of both it lets it read again.
+  bool buffer_high() const noexcept {
+    return inbox_bytes_ >= p_.options.max_buffered_bytes / 2 || inbox_.size() >= p_.options.max_buffered_messages / 2;
+  }
+  bool buffer_low() const noexcept {
+    return inbox_bytes_ <= p_.options.max_buffered_bytes / 4 && inbox_.size() <= p_.options.max_buffered_messages / 4;
+  }
 
   // --- state ----------------------------------------------------------------------------------
   group_phase phase() const noexcept { return phase_; }

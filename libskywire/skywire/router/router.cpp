@@ -94,7 +94,7 @@ void router_state::handle_packet(const transport::transport_info& from, const wr
     return;
   }
   if (r->type == routing::rule_type::consume) {
-    deliver(p, *r);
+    deliver(from.id, p, *r);
   } else {
     forward(from.id, p, *r);
   }
@@ -148,7 +148,7 @@ void router_state::forward(const wt::uuid& from, const wr::packet_view& p, const
   if (p.type == wr::packet_type::close) table.remove(r.key_route_id);
 }
 
-void router_state::deliver(const wr::packet_view& p, const routing::rule& r) {
+void router_state::deliver(const wt::uuid& from, const wr::packet_view& p, const routing::rule& r) {
   table.refresh(r.key_route_id);
   auto it = groups.find(r.descriptor);
   if (it == groups.end() || it->second->rules.reverse.key_route_id != r.key_route_id) {
@@ -176,6 +176,9 @@ void router_state::deliver(const wr::packet_view& p, const routing::rule& r) {
   }
   ++counters.delivered;
   g->core.on_packet(p.type, p.payload);
+  // The app reads slower than the route delivers: hold the transport back (back-pressure up
+  // the route, as Go's blocking delivery) rather than fill the buffer and drop.
+  if (p.type == wr::packet_type::data && g->core.buffer_high()) g->hold_back(from);
   g->after_change();
   if (p.type == wr::packet_type::close) table.remove(r.key_route_id);
 }
@@ -389,7 +392,10 @@ asio::awaitable<void> router::close() {
   (void)co_await net::with_timeout(std::move(flushed), std::chrono::seconds(1));
   st->tasks.cancel();
   co_await st->tasks.join();
-  for (auto& g : groups) g->tm = nullptr;
+  for (auto& g : groups) {
+    g->release_held();
+    g->tm = nullptr;
+  }
 }
 
 void router::handle_packet(const transport::transport_info& from, const wr::packet_view& p) {

@@ -226,9 +226,9 @@ asio::awaitable<http_reply> find_routes(visor& v, const http_request& r) {
   auto min = body_uint(o, "min_hops", 0, 0, 50);
   auto max = body_uint(o, "max_hops", 50, 1, 50);
   if (!min || !max || *min > *max) co_return error_reply(400, "min_hops/max_hops: 0 ≤ min_hops ≤ max_hops ≤ 50");
-  auto routes = co_await v.find_routes(std::get<crypto::public_key>(pk),
-                                       {.min_hops = static_cast<std::uint16_t>(*min),
-                                        .max_hops = static_cast<std::uint16_t>(*max)});
+  const disc::rf_options opts{.min_hops = static_cast<std::uint16_t>(*min), .max_hops = static_cast<std::uint16_t>(*max)};
+  auto find = v.find_routes(std::get<crypto::public_key>(pk), opts);  // named first: g++ 12
+  auto routes = co_await std::move(find);
   if (!routes) co_return error_reply(502, routes.error().message());
   co_return json_reply(200, json::parse(disc::rf_routes_json(*routes)));
 }
@@ -252,7 +252,8 @@ asio::awaitable<http_reply> ping(visor& v, const http_request& r) {
                             .payload_bytes = static_cast<std::size_t>(*size),
                             .min_hops = static_cast<std::uint16_t>(*min),
                             .max_hops = static_cast<std::uint16_t>(*max)};
-  auto results = co_await v.ping(std::get<crypto::public_key>(pk), opts);
+  auto pinging = v.ping(std::get<crypto::public_key>(pk), opts);
+  auto results = co_await std::move(pinging);
   if (!results) co_return error_reply(502, results.error().message());
   json::array tries_out;
   double min_ms = 0, max_ms = 0, sum_ms = 0;

@@ -26,7 +26,9 @@ class rf_path_finder final : public router::path_finder {
   asio::awaitable<result<std::pair<routing::path, routing::path>>> find(crypto::public_key src, crypto::public_key dst,
                                                                         std::uint16_t min_hops,
                                                                         std::uint16_t max_hops) override {
-    auto pair = co_await rf_->find_route_pair(src, dst, {.min_hops = min_hops, .max_hops = max_hops});
+    const disc::rf_options opts{.min_hops = min_hops, .max_hops = max_hops};
+    auto find = rf_->find_route_pair(src, dst, opts);  // named first: g++ 12 (DESIGN.md §4)
+    auto pair = co_await std::move(find);
     if (!pair) co_return pair.error();
     co_return std::pair{to_routing_path(pair->forward), to_routing_path(pair->reverse)};
   }

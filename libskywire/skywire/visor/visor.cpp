@@ -384,11 +384,13 @@ asio::awaitable<result<disc::rf_routes>> visor::find_routes(crypto::public_key p
   if (!st.rf) co_return errc::no_route_finder;
   std::vector<disc::rf_edge> edges{{st.keys.pk, pk}};
   if (pk != st.keys.pk) edges.emplace_back(pk, st.keys.pk);
-  co_return co_await st.rf->find_routes(std::move(edges), opts);
+  auto find = st.rf->find_routes(std::move(edges), opts);
+  co_return co_await std::move(find);
 }
 
 asio::awaitable<result<std::vector<router::ping_result>>> visor::ping(crypto::public_key pk, router::ping_options opts) {
-  co_return co_await state_->ping->ping(pk, opts);
+  auto pinging = state_->ping->ping(pk, opts);
+  co_return co_await std::move(pinging);
 }
 
 }  // namespace skywire::visor

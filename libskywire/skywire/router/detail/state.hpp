@@ -10,6 +10,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <set>
 #include <optional>
 #include <vector>
 
@@ -66,6 +67,11 @@ struct group_state : std::enable_shared_from_this<group_state> {
   bool announced_open = false;
   bool finished = false;  // the router's clean-up ran
   bool handed_out = false;  // a route_group handle exists (or existed)
+  // Transports paused because this group's receive buffer passed its high mark (an app reading
+  // slower than the route delivers); resumed at the low mark or when the group ends.
+  std::set<wire::transport::uuid> paused_from;
+  void hold_back(const wire::transport::uuid& from);
+  void release_held();
 };
 
 route_group_summary summarize(const group_state& g);
@@ -92,7 +98,7 @@ struct router_state : std::enable_shared_from_this<router_state> {
 
   void handle_packet(const transport::transport_info& from, const wire::routing::packet_view& p);
   void forward(const wire::transport::uuid& from, const wire::routing::packet_view& p, const routing::rule& r);
-  void deliver(const wire::routing::packet_view& p, const routing::rule& r);
+  void deliver(const wire::transport::uuid& from, const wire::routing::packet_view& p, const routing::rule& r);
   void drop(std::uint64_t& counter, const wire::routing::packet_view& p, const char* why);
 
   // Saves the edge rules and starts a route group for them (the map owns it).

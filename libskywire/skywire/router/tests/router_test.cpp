@@ -478,6 +478,33 @@ TEST(Router, BulkTransferThroughSmallForwardQueuesLosesNothing) {
   });
 }
 
+asio::awaitable<std::uint64_t> read_bytes_late(route_group& g, std::uint64_t want) {
+  co_await sleep(1000ms);  // an app that does not read for a while: the sender must wait
+  auto rd = read_bytes(g, want);
+  co_return co_await std::move(rd);
+}
+
+// A reader that stops reading: its route group's buffer passes the high mark, the transport
+// feeding it pauses, the sender blocks, and when the reader comes back everything arrives.
+TEST(Router, ASlowReaderSlowsTheSenderInsteadOfLosingMessages) {
+  using namespace boost::asio::experimental::awaitable_operators;
+  run([]() -> asio::awaitable<void> {
+    network net;
+    auto ex0 = co_await asio::this_coro::executor;
+    net.start(ex0, 2);
+    CO_ASSERT(co_await net.link(0, 1));
+    net.route({0, 1});
+    auto rp = co_await open_route(net, 0, 1, 3);
+    CO_ASSERT(rp.dialer && rp.acceptor);
+    constexpr std::size_t count = 2000, size = 4070;  // ~8 MB, 8 times the receive buffer
+    auto [sent, got] = co_await (write_many(*rp.dialer, count, size) && read_bytes_late(*rp.acceptor, count * size));
+    EXPECT_EQ(sent, count * size);
+    EXPECT_EQ(got, count * size);
+    EXPECT_EQ(rp.acceptor->stats().messages_dropped, 0u);
+    co_await net.close();
+  });
+}
+
 TEST(Router, ASideThatDeclinesEncryptionGetsAPlainRoute) {
   run([]() -> asio::awaitable<void> {
     network net;
