@@ -20,10 +20,15 @@
 //     stcp (stcpr would add only an HTTP resolve) from 200 initiator managers (own key each, built
 //     once before timing and kept, as visors are) to one responder manager, 4 in flight, counted
 //     when the initiators' save_transport returned and the responder's manager lists every
-//     transport; between batches the initiators remove their transports again. vs the secp256k1 bound for their operations: Frame2 sign + verify,
-//     KK 8 ECDH + 2 key generations (both sides), settlement sign + verify + sign, on two
-//     threads: 2 / (3 t_sign + 2 t_verify + 8 t_dh + 2 t_keygen), with the op times measured
-//     here; target 0.5.
+//     transport; between batches the initiators remove their transports again. vs the secp256k1
+//     bound for their operations: Frame2 sign + verify, KK 8 ECDH + 2 key generations (both
+//     sides), settlement sign + verify + sign, on two threads: 2 / (3 t_sign + 2 t_verify +
+//     8 t_dh + 2 t_keygen), with the op times measured here; target 0.5.
+//   - whole-process CPU seconds per GB of the throughput batches (getrusage), informational:
+//     unlike a rate, barely moved by other load on the machine.
+//
+// BENCH_TRANSPORT=stcpr,sudph,handshake (any subset) measures only those rows. Teardown closes
+// and destroys every object on its own loop before the loops stop (see `loop`).
 #include <sodium.h>
 #include <sys/resource.h>
 

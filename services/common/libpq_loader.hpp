@@ -2,7 +2,7 @@
 // libpq, loaded when the first PostgreSQL connection is opened (dlopen "libpq.so.5"), not when
 // the process starts. The one `skywire` binary carries every service, but only `skywire svc tpd
 // --pg-host` talks to PostgreSQL; linked normally, libpq and what it pulls in (OpenSSL, GnuTLS,
-// Kerberos, LDAP, p11-kit: 24 libraries) cost every process — an idle visor included — about
+// Kerberos, LDAP, p11-kit: 21 libraries) cost every process — an idle visor included — about
 // 5.4 MB of resident memory (relocated data, the libraries' initialisers, mapped code) for
 // nothing. bench/results.md has the measurement.
 //

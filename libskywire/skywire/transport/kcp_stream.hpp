@@ -16,7 +16,9 @@
 // at most one message per call (the rest stays buffered); empty messages are skipped.
 //
 // Flushing (kcp-go's defaults, minus its 100 ms ACK delay): data goes out as soon as it is
-// written (within the window), ACKs right after each received datagram, retransmissions and
+// written (within the window; one flush per write_all while the window has room, so a write's
+// datagrams leave in one batch), ACKs right after each burst of datagrams the mux received
+// together (one socket read: packed into as few datagrams as fit), retransmissions and
 // window probes from a per-session timer armed at core::next_wakeup().
 //
 // End of stream: KCP has no FIN. A session ends by close() (reads/writes then fail with

@@ -30,8 +30,15 @@
 // within accept_timeout is closed. Incoming sessions that were accepted are the caller's to
 // bound (sudph: handshake deadline, then the transport's life).
 //
-// Sending: datagrams go out synchronously on the non-blocking socket; a full socket buffer
-// drops the datagram (KCP retransmits), so no session can block another.
+// Receiving: the socket is drained in batches (recvmmsg, with UDP GRO when the kernel offers
+// it; detail/udp_batch.hpp); every datagram of a batch is dispatched, then each session that
+// took one flushes once (its ACKs and the data its opened window admits), so a burst of N
+// datagrams costs ⌈N/58⌉ ACK datagrams (24-byte ACKs packed to the MTU), not N. Every few
+// batches the loop yields to the executor.
+//
+// Sending: a session's flush goes out synchronously on the non-blocking socket, batched
+// (sendmmsg, UDP GSO runs: the same datagrams on the wire); a full socket buffer drops the rest
+// (KCP retransmits), so no session can block another.
 //
 // Executor: everything on `ex` (single-threaded, or a strand); call every member from there.
 // Ownership: open() returns a shared handle; the receive loop keeps the state alive until the

@@ -100,7 +100,8 @@ result<std::size_t> datagram_receiver::receive(int fd) {
       got_.push_back({byte_view(base, total), i});
       continue;
     }
-    for (std::size_t off = 0; off < total; off += seg) got_.push_back({byte_view(base + off, std::min(seg, total - off)), i});
+    for (std::size_t off = 0; off < total; off += seg)
+      got_.push_back({byte_view(base + off, std::min(seg, total - off)), i});
   }
   return got_.size();
 }

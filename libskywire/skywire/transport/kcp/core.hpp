@@ -19,7 +19,8 @@
 // boundary Go's Read relies on (get_nonce, the AR's JSON, heartbeat/delBind).
 //
 // Differences from ikcp, all local: ACKs go out on the flush that follows input (the adaptor
-// flushes right after input — kcp-go's ackNoDelay), not up to one interval later; every queue
+// flushes right after each burst of input — kcp-go's ackNoDelay, with the burst's ACKs sharing
+// datagrams), not up to one interval later; every queue
 // is bounded (limits.hpp); datagrams are validated whole before any effect; absurd segments are
 // refused (data on ACK/WASK/WINS, frg that cannot fit our receive window, una/ACK beyond what
 // we sent); the dead link has a time bound as well as a retransmission count.
