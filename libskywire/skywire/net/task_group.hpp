@@ -38,7 +38,8 @@ class task_group {
   task_group(const task_group&) = delete;
   task_group& operator=(const task_group&) = delete;
 
-  // Starts `task` on the group's executor (it begins running after the caller yields).
+  // Starts `task` on the group's executor. Called from that executor, the task may begin running
+  // inside spawn() (Asio dispatches), so set up anything it needs before calling spawn().
   result<void> spawn(boost::asio::awaitable<void> task);
 
   // Cancels every running task and refuses new ones (errc::group_closed).
