@@ -373,10 +373,6 @@ asio::awaitable<result<wire::transport::entry>> visor::discover_by_id(wire::tran
   co_return co_await state_->tpd->get_transport_by_id(id);
 }
 
-}  // namespace skywire::visor
-
-namespace skywire::visor {
-
 router::router& visor::routes() { return *state_->router; }
 
 asio::awaitable<result<disc::rf_routes>> visor::find_routes(crypto::public_key pk, disc::rf_options opts) {
