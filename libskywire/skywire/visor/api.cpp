@@ -55,6 +55,16 @@ std::string_view tail(const http_request& r, std::string_view route) {
   return std::string_view(r.path).substr(route.size());
 }
 
+// The body's public key under `key`, or the 400 reply naming that field.
+std::variant<crypto::public_key, http_reply> body_pk(const json::object& o, std::string_view key) {
+  const std::string field(key);
+  const auto* pk_v = o.if_contains(key);
+  if (!pk_v || !pk_v->is_string()) return error_reply(400, field + ": missing");
+  auto pk = crypto::public_key::from_text(pk_v->get_string());
+  if (!pk || pk->is_null()) return error_reply(400, field + ": not a public key");
+  return *pk;
+}
+
 asio::awaitable<http_reply> get_info(visor& v, const http_request&) { co_return json_reply(200, to_json(v.info())); }
 
 asio::awaitable<http_reply> get_types(visor& v, const http_request&) {
@@ -93,10 +103,9 @@ asio::awaitable<http_reply> add_transport(visor& v, const http_request& r) {
   auto body = json::parse(r.body, ec);
   if (ec || !body.is_object()) co_return error_reply(400, "body: expected a JSON object");
   const auto& o = body.get_object();
-  const auto* pk_v = o.if_contains("remote_pk");
-  if (!pk_v || !pk_v->is_string()) co_return error_reply(400, "remote_pk: missing");
-  auto pk = crypto::public_key::from_text(pk_v->get_string());
-  if (!pk || pk->is_null()) co_return error_reply(400, "remote_pk: not a public key");
+  auto remote = body_pk(o, "remote_pk");
+  if (auto* reply = std::get_if<http_reply>(&remote)) co_return *reply;
+  const auto* pk = &std::get<crypto::public_key>(remote);
   if (*pk == v.info().pk) co_return error_reply(400, "remote_pk: that is this visor's own key");
   std::string type;
   if (const auto* t = o.if_contains("type"); t && !t->is_null()) {
@@ -207,21 +216,13 @@ result<std::uint64_t> body_uint(const json::object& o, std::string_view key, std
   return n;
 }
 
-// The body's "pk" or an error reply.
-std::variant<crypto::public_key, http_reply> body_pk(const json::object& o) {
-  const auto* pk_v = o.if_contains("pk");
-  if (!pk_v || !pk_v->is_string()) return error_reply(400, "pk: missing");
-  auto pk = crypto::public_key::from_text(pk_v->get_string());
-  if (!pk || pk->is_null()) return error_reply(400, "pk: not a public key");
-  return *pk;
-}
 
 asio::awaitable<http_reply> find_routes(visor& v, const http_request& r) {
   error_code ec;
   auto body = json::parse(r.body, ec);
   if (ec || !body.is_object()) co_return error_reply(400, "body: expected a JSON object");
   const auto& o = body.get_object();
-  auto pk = body_pk(o);
+  auto pk = body_pk(o, "pk");
   if (auto* reply = std::get_if<http_reply>(&pk)) co_return *reply;
   auto min = body_uint(o, "min_hops", 0, 0, 50);
   auto max = body_uint(o, "max_hops", 50, 1, 50);
@@ -238,7 +239,7 @@ asio::awaitable<http_reply> ping(visor& v, const http_request& r) {
   auto body = json::parse(r.body, ec);
   if (ec || !body.is_object()) co_return error_reply(400, "body: expected a JSON object");
   const auto& o = body.get_object();
-  auto pk = body_pk(o);
+  auto pk = body_pk(o, "pk");
   if (auto* reply = std::get_if<http_reply>(&pk)) co_return *reply;
   if (std::get<crypto::public_key>(pk) == v.info().pk) co_return error_reply(400, "pk: that is this visor's own key");
   auto tries = body_uint(o, "tries", 1, 1, 100);
