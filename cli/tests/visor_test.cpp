@@ -5,7 +5,7 @@
 // the transport discovery has it, removing it on one side removes it on the other and in the
 // discovery, and both visors stop gracefully. Routes: with a route finder and a setup node
 // added, three visors in a line A–B–C find the 2-hop path, ping over it, and no rule is left
-// on the middle hop afterwards. Also: the visor's refusals (a non-loopback API address) and
+// on the middle hop afterwards; a ping without --min-hops makes the automatic direct transport. Also: the visor's refusals (a non-loopback API address) and
 // its config generation when it has none.
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -214,9 +214,23 @@ TEST_F(visor_cli, PingOverATwoHopRouteLeavesNoRuleBehind) {
   ASSERT_TRUE(ping.is_object()) << json::serialize(ping);
   ASSERT_EQ(ping.at("tries").as_array().size(), 3u);
   for (const auto& t : ping.at("tries").as_array()) EXPECT_GT(t.at("latency_ms").to_number<double>(), 0.0);
+  const auto before = cli_json({"tp", "ls", "--rpc", a.rpc});
+  for (const auto& t : before.as_array()) {
+    EXPECT_NE(t.at("remote_pk").as_string(), c.pk) << "a 2-hop dial makes no direct transport";
+  }
+  // Without --min-hops the dial first makes a direct transport to C (the route-setup hook: C is
+  // bound for stcpr in the address resolver), labelled "automatic", and the route is 1 hop.
   const auto table = run({"cli", "visor", "ping", c.pk, "--rpc", a.rpc});
   ASSERT_EQ(table.exit_code, 0) << table.err;
   EXPECT_NE(table.out.find("min/avg/max"), std::string::npos) << table.out;
+  std::string auto_type;
+  const auto after = cli_json({"tp", "ls", "--rpc", a.rpc});
+  for (const auto& t : after.as_array()) {
+    if (t.at("remote_pk").as_string() == c.pk && t.at("label").as_string() == "automatic") {
+      auto_type = std::string(t.at("type").as_string());
+    }
+  }
+  EXPECT_EQ(auto_type, "stcpr");
 
   // The routes closed with the pings: no rule is left on the hop in the middle or at the ends.
   bool clean = false;

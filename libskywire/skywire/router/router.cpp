@@ -356,6 +356,8 @@ void router::set_path_finder(std::shared_ptr<path_finder> f) { st_->finder = std
 
 void router::set_route_setup(std::shared_ptr<route_setup> s) { st_->setup = std::move(s); }
 
+void router::set_dial_hook(std::shared_ptr<dial_hook> h) { st_->hook = std::move(h); }
+
 void router::start() {
   auto& st = *st_;
   if (st.started || st.closed) return;
@@ -408,13 +410,22 @@ asio::awaitable<result<route_group>> router::dial(crypto::public_key remote, std
   if (remote.is_null()) co_return error_code(errc::empty_remote);
   auto finder = st->finder;
   if (!finder || !st->setup) co_return error_code(errc::not_configured);
+  const std::uint16_t min_hops = opts.min_hops ? opts.min_hops : st->cfg.min_hops;
+  const std::uint16_t max_hops = opts.max_hops ? opts.max_hops : st->cfg.max_hops;
+  if (auto hook = st->hook; hook && min_hops <= 1) {
+    auto prepare = hook->before_dial(remote);
+    auto ready = co_await net::with_timeout(std::move(prepare), st->cfg.hook_timeout);
+    if (!ready) {
+      st->log->info("router: no direct transport to {} ({}); asking for any route", remote.to_hex(),
+                    ready.error().message());
+    }
+    if (st->closed) co_return error_code(errc::router_closed);
+  }
   if (st->tm.transports().empty()) co_return error_code(errc::no_transport);
   auto lease = st->ports->reserve_ephemeral();
   if (!lease) co_return lease.error();
   const auto& self = st->cfg.keys.pk;
   routing::route_descriptor desc{self, remote, lease->port(), port};
-  const std::uint16_t min_hops = opts.min_hops ? opts.min_hops : st->cfg.min_hops;
-  const std::uint16_t max_hops = opts.max_hops ? opts.max_hops : st->cfg.max_hops;
   auto find = finder->find(self, remote, min_hops, max_hops);
   auto paths = co_await net::with_timeout(std::move(find), st->cfg.find_timeout);
   if (!paths) co_return paths.error();

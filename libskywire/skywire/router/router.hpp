@@ -5,6 +5,7 @@
 //
 //   router r(ex, {.keys = kp}, tm, clock, rng, log);
 //   r.set_path_finder(rf);  r.set_route_setup(sn);  // injected: disc::rf_client, setup::client
+//   r.set_dial_hook(auto_tp);                       // optional: a direct transport first
 //   r.start();                                      // installs the manager's packet handler
 //   auto l = r.listen(44);                          // responder route groups for port 44
 //   auto g = co_await r.dial(pk, 44, {});           // route_group to pk:44
@@ -33,8 +34,9 @@
 // Every rules_gc_interval dead rules are collected; a group whose consume rule died closes
 // (errc::route_expired). A route group that ends deletes its two rules.
 //
-// Dialing (§3.7): dial(pk, port, opts) reserves an ephemeral port (49153…), asks the
-// path_finder for {forward, reverse} (find_timeout), checks both paths, asks route_setup for
+// Dialing (§3.7): dial(pk, port, opts) runs the dial_hook when one is set (dial_hook.hpp;
+// hook_timeout), fails with errc::no_transport when the visor has no transport at all,
+// reserves an ephemeral port (49153…), asks the path_finder for {forward, reverse} (find_timeout), checks both paths, asks route_setup for
 // the route {(self, pk, lport, port), route_keep_alive, forward, reverse} (setup_timeout), checks
 // the EdgeRules it returns, saves them, creates the initiator group and waits for its handshake
 // (2 s + Noise 5 s at most). dial_ping_route(pk, port) builds Go's PingRoute loop self→pk→self
@@ -62,6 +64,7 @@
 #include "skywire/base/random.hpp"
 #include "skywire/base/result.hpp"
 #include "skywire/crypto/keys.hpp"
+#include "skywire/router/dial_hook.hpp"
 #include "skywire/router/limits.hpp"
 #include "skywire/router/listener.hpp"
 #include "skywire/router/path_finder.hpp"
@@ -89,6 +92,7 @@ struct router_config {
   // capped at half of the route's rule keep-alive and dead_after is that keep-alive (so a
   // route whose rules would expire is declared dead by both ends).
   group_timing timing{};
+  std::chrono::nanoseconds hook_timeout = std::chrono::seconds(30);
   std::chrono::nanoseconds find_timeout = std::chrono::seconds(10);
   std::chrono::nanoseconds setup_timeout = std::chrono::seconds(30);  // Go's setup request bound
   std::size_t max_route_groups = limits::max_route_groups;
@@ -138,6 +142,7 @@ class router final : public setup::route_handler {
 
   void set_path_finder(std::shared_ptr<path_finder> f);
   void set_route_setup(std::shared_ptr<route_setup> s);
+  void set_dial_hook(std::shared_ptr<dial_hook> h);
 
   // Installs handle_packet as the manager's packet handler and starts the rules GC.
   void start();

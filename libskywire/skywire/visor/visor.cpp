@@ -24,6 +24,7 @@
 #include "skywire/transport/stcp.hpp"
 #include "skywire/transport/stcpr.hpp"
 #include "skywire/visor/api.hpp"
+#include "skywire/visor/auto_transport.hpp"
 #include "skywire/visor/autoconnect.hpp"
 #include "skywire/visor/errc.hpp"
 #include "skywire/visor/networks.hpp"
@@ -148,6 +149,7 @@ result<void> start_routing(visor_state& st) {
   if (!st.cfg.routing.route_setup_nodes.empty()) {
     st.router->set_route_setup(make_dmsg_route_setup(*st.dmsg, st.cfg.routing.route_setup_nodes, st.log));
   }
+  st.router->set_dial_hook(make_auto_transport(auto_transport_over(st.ar, *st.tm), {}, st.log));
   st.router->start();
   st.log->info("routing: route finder {}, {} setup node(s), min hops {}",
                st.rf ? st.rf->base_url() : std::string("none (dialling routes is off)"),
@@ -237,7 +239,7 @@ asio::awaitable<result<void>> visor::start() {
   }
 
   // 3. routing (§3–4): the router on the manager's packets, its route finder and setup nodes,
-  // the setup nodes' gateway on dmsg port 136 and sky-ping on route port 48.
+  // a direct transport before each route dial (auto_transport.hpp), the setup nodes' gateway on dmsg port 136 and sky-ping on route port 48.
   st.background = std::make_unique<net::task_group>(st.ex, 4);
   if (auto r = start_routing(st); !r) {
     co_await stop();

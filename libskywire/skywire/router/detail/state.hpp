@@ -24,6 +24,7 @@
 #include "skywire/dmsg/ports.hpp"
 #include "skywire/net/task_group.hpp"
 #include "skywire/router/forwarder.hpp"
+#include "skywire/router/dial_hook.hpp"
 #include "skywire/router/path_finder.hpp"
 #include "skywire/router/route_group_core.hpp"
 #include "skywire/router/route_setup.hpp"
@@ -127,6 +128,7 @@ struct router_state : std::enable_shared_from_this<router_state> {
   std::map<std::uint16_t, std::weak_ptr<listener_state>> listeners;
   std::shared_ptr<path_finder> finder;
   std::shared_ptr<route_setup> setup;
+  std::shared_ptr<dial_hook> hook;
   router_counters counters;
   boost::asio::steady_timer gc_timer;
   bool started = false;

@@ -11,7 +11,7 @@
 // keep-alive bound; idle rules expire; unknown route ids, wrong rule kinds, short typed
 // payloads and Close on unknown ids are dropped and counted, and the router keeps working; no
 // listener → Go's Error text reaches the dialler; sky-ping over a loop route; rule removal,
-// listings and close.
+// listings and close; the dial hook runs before 0–1-hop dials and its failure is not fatal.
 #include <gtest/gtest.h>
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -272,6 +272,61 @@ TEST(Router, PingPongLatencyAppearsOnBothEnds) {
     auto s = net[1].r->route_groups();
     CO_ASSERT(s.size() == 1u);
     EXPECT_TRUE(s[0].stats.latency.has_value());
+    co_await net.close();
+  });
+}
+
+// The dial hook (§3.7 step 1) runs before the route finder: here it makes the direct transport
+// the 1-hop route needs. Dials asking for 2+ hops skip it, and a failing hook does not fail a
+// dial that has a route anyway.
+struct linking_hook final : dial_hook {
+  network* nodes = nullptr;
+  std::vector<crypto::public_key> calls;
+  bool fail = false;
+  asio::awaitable<result<void>> before_dial(crypto::public_key remote) override {
+    calls.push_back(remote);
+    if (fail) co_return error_code(net::errc::timeout);
+    auto link = nodes->link(0, 1);
+    if (!co_await std::move(link)) co_return error_code(net::errc::closed);
+    co_return result<void>{};
+  }
+};
+
+TEST(Router, TheDialHookRunsFirstAndOnlyForShortRoutes) {
+  run([]() -> asio::awaitable<void> {
+    network net;
+    auto ex0 = co_await asio::this_coro::executor;
+    net.start(ex0, 3);
+    auto hook = std::make_shared<linking_hook>();
+    hook->nodes = &net;
+    net[0].r->set_dial_hook(hook);
+    net.route({0, 1});
+    CO_ASSERT(net[0].m->transports().empty());
+    auto rp = co_await open_route(net, 0, 1, 44);
+    CO_ASSERT(rp.dialer && rp.acceptor);
+    EXPECT_EQ(hook->calls, std::vector<crypto::public_key>{net[1].pk()});
+    EXPECT_EQ(net[0].m->transports().size(), 1u) << "the hook's transport carried the route";
+    {
+      const auto msgs = sample_messages("hooked", 4070);
+      CO_ASSERT(co_await exchange(*rp.dialer, *rp.acceptor, msgs));
+    }
+    // 2+ hops: a direct transport is no part of the answer; the hook is not asked.
+    CO_ASSERT(co_await net.link(0, 2));
+    CO_ASSERT(co_await net.link(2, 1));
+    net.route({0, 2, 1});
+    auto l = net[1].r->listen(45);
+    CO_ASSERT(l.has_value());
+    dial_options two{.min_hops = 2};
+    auto far = net[0].r->dial(net[1].pk(), 45, two);
+    auto g = co_await std::move(far);
+    EXPECT_TRUE(g.has_value()) << (g ? "" : g.error().message());
+    EXPECT_EQ(hook->calls.size(), 1u);
+    // A hook that fails: logged, and the route finder still answers.
+    hook->fail = true;
+    auto again = net[0].r->dial(net[1].pk(), 45, {});
+    auto g2 = co_await std::move(again);
+    EXPECT_TRUE(g2.has_value()) << (g2 ? "" : g2.error().message());
+    EXPECT_EQ(hook->calls.size(), 2u);
     co_await net.close();
   });
 }
