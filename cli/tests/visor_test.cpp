@@ -5,7 +5,8 @@
 // the transport discovery has it, removing it on one side removes it on the other and in the
 // discovery, and both visors stop gracefully. Routes: with a route finder and a setup node
 // added, three visors in a line A–B–C find the 2-hop path, ping over it, and no rule is left
-// on the middle hop afterwards; a ping without --min-hops makes the automatic direct transport. Also: the visor's refusals (a non-loopback API address) and
+// on the middle hop afterwards; a ping without --min-hops makes the automatic direct transport;
+// rules added by hand on the middle hop. Also: the visor's refusals (a non-loopback API address) and
 // its config generation when it has none.
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -248,6 +249,36 @@ TEST_F(visor_cli, PingOverATwoHopRouteLeavesNoRuleBehind) {
   EXPECT_FALSE(too_far.err.empty());
   const auto bad = run({"cli", "visor", "ping", "nonsense", "--rpc", a.rpc});
   EXPECT_EQ(bad.exit_code, 2);
+
+  // Rules by hand on B (Go's `visor route add-rule`): route id 0 has B pick one; the rule is
+  // listed, shown alone, and removed. Bad fields are named; ids B never handed out are refused.
+  std::string b_to_c;
+  const auto b_tps = cli_json({"tp", "ls", "--rpc", b.rpc});
+  for (const auto& t : b_tps.as_array()) {
+    if (t.at("remote_pk").as_string() == c.pk) b_to_c = std::string(t.at("id").as_string());
+  }
+  ASSERT_FALSE(b_to_c.empty());
+  const auto fwd = cli_json({"route", "add-rule", "--keep-alive", "1m", "intfwd", "0", "7", b_to_c, "--rpc", b.rpc});
+  ASSERT_TRUE(fwd.is_object()) << json::serialize(fwd);
+  const auto key = fwd.at("key_route_id").to_number<std::uint64_t>();
+  EXPECT_GT(key, 0u);
+  EXPECT_EQ(fwd.at("keep_alive").to_number<std::int64_t>(), 60'000'000'000);
+  EXPECT_EQ(fwd.at("intermediary_forward_fields").at("next_tid").as_string(), b_to_c);
+  const auto app = cli_json({"route", "add-rule", "app", "0", a.pk, "49153", c.pk, "44", "--rpc", b.rpc});
+  ASSERT_TRUE(app.is_object()) << json::serialize(app);
+  EXPECT_EQ(app.at("app_fields").at("route_descriptor").at("dst_pk").as_string(), c.pk);
+  EXPECT_EQ(cli_json({"route", "ls", "--rpc", b.rpc}).as_array().size(), 2u);
+  const auto one = run({"cli", "route", "rule", std::to_string(key), "--rpc", b.rpc});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_NE(one.out.find(b_to_c), std::string::npos) << one.out;
+  const auto typo = run({"cli", "route", "add-rule", "app", "0", "nonsense", "1", c.pk, "2", "--rpc", b.rpc});
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.err.find("local-pk"), std::string::npos) << typo.err;
+  const auto forged = run({"cli", "route", "add-rule", "intfwd", "4000000", "7", b_to_c, "--rpc", b.rpc});
+  EXPECT_EQ(forged.exit_code, 1);
+  EXPECT_NE(forged.err.find("not a route id reserved"), std::string::npos) << forged.err;
+  ASSERT_EQ(run({"cli", "route", "rm", "-a", "--rpc", b.rpc}).exit_code, 0);
+  EXPECT_TRUE(cli_json({"route", "ls", "--rpc", b.rpc}).as_array().empty());
 
   EXPECT_EQ(stop(a.pid), 0);
   EXPECT_EQ(stop(b.pid), 0);

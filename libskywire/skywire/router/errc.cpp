@@ -28,6 +28,7 @@ class category_impl final : public boost::system::error_category {
       case errc::message_too_long: return "message too long for one route packet";
       case errc::router_closed: return "router closed";
       case errc::rule_not_found: return "rule not found";
+      case errc::rule_in_use: return "that route id belongs to a route group; remove the group's rule first";
       case errc::wrong_rule_type: return "wrong rule type";
       case errc::no_listener: return "no listener on the route's port";
       case errc::no_ping_route: return "no route to ping through";

@@ -28,6 +28,7 @@ enum class errc {
   message_too_long,       // write(): more than route_group::max_message() bytes
   router_closed,          // the router was closed
   rule_not_found,         // remove_rule: no rule under that id
+  rule_in_use,            // add_rule: that key belongs to a route group's rule
   wrong_rule_type,        // add_intermediary_rules: a rule that is not an intermediary rule
   no_listener,            // responder: nobody listens on the descriptor's port (text sent to the peer)
   no_ping_route,          // ping: no transport to the pk and no loop route through it

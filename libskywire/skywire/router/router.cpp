@@ -518,6 +518,23 @@ result<void> router::remove_rule(routing::route_id id) {
   return {};
 }
 
+result<routing::rule> router::add_rule(routing::rule r) {
+  auto& st = *st_;
+  if (st.closed) return errc::router_closed;
+  if (r.key_route_id == 0) {
+    auto ids = st.table.reserve_ids(1);
+    if (!ids) return ids.error();
+    r.key_route_id = ids->front();
+  }
+  for (const auto& [d, g] : st.groups) {
+    const auto s = detail::summarize(*g);
+    if (s.consume_rule == r.key_route_id || s.forward_rule == r.key_route_id) return errc::rule_in_use;
+  }
+  if (auto saved = st.table.save(r); !saved) return saved.error();
+  st.log->info("router: {} rule {} added through the local API", routing::to_string(r.type), r.key_route_id);
+  return r;
+}
+
 std::vector<route_group_summary> router::route_groups() const {
   std::vector<route_group_summary> out;
   out.reserve(st_->groups.size());

@@ -173,6 +173,11 @@ class router final : public setup::route_handler {
   std::vector<routing::rule> rules() const;  // alive rules, by key route id
   // Removes one rule (a consume rule's group closes: errc::rules_removed). errc::rule_not_found.
   result<void> remove_rule(routing::route_id id);
+  // Saves a rule given by this visor's own user (Go: SaveRoutingRule; `cli route add-rule`):
+  // key 0 has a fresh id reserved; any other key must be one the table handed out
+  // (routing::errc::unreserved_route_id) and not a live route group's (errc::rule_in_use); an
+  // existing rule under it is replaced. Returns the rule as saved.
+  result<routing::rule> add_rule(routing::rule r);
   std::vector<route_group_summary> route_groups() const;
   router_counters counters() const;
   const crypto::public_key& local_pk() const noexcept;

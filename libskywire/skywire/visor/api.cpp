@@ -178,13 +178,38 @@ asio::awaitable<http_reply> list_rules(visor& v, const http_request&) {
   co_return json_reply(200, out);
 }
 
-asio::awaitable<http_reply> remove_rule(visor& v, const http_request& r) {
+// The route id at the end of /api/v1/routes/{id}; 0 when it is not a positive integer.
+routing::route_id route_id_of(const http_request& r) {
   const auto text = tail(r, "/api/v1/routes/");
   routing::route_id id = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc{} || end != text.data() + text.size() || id == 0) {
-    co_return error_reply(400, "route id: expected a positive integer");
+  return ec != std::errc{} || end != text.data() + text.size() ? 0 : id;
+}
+
+asio::awaitable<http_reply> get_rule(visor& v, const http_request& r) {
+  const auto id = route_id_of(r);
+  if (id == 0) co_return error_reply(400, "route id: expected a positive integer");
+  for (const auto& rule : v.routes().rules()) {
+    if (rule.key_route_id == id) co_return json_reply(200, rule_to_json(rule));
   }
+  co_return error_reply(404, "rule not found");
+}
+
+asio::awaitable<http_reply> add_rule(visor& v, const http_request& r) {
+  error_code ec;
+  auto body = json::parse(r.body, ec);
+  if (ec || !body.is_object()) co_return error_reply(400, "body: expected a JSON object");
+  std::string bad;
+  auto rule = rule_from_json(body, &bad);
+  if (!rule) co_return error_reply(400, (bad.empty() ? "rule" : bad) + ": missing or out of range");
+  auto saved = v.routes().add_rule(*rule);
+  if (!saved) co_return error_reply(409, saved.error().message());
+  co_return json_reply(201, rule_to_json(*saved));
+}
+
+asio::awaitable<http_reply> remove_rule(visor& v, const http_request& r) {
+  const auto id = route_id_of(r);
+  if (id == 0) co_return error_reply(400, "route id: expected a positive integer");
   if (auto removed = v.routes().remove_rule(id); !removed) co_return error_reply(404, removed.error().message());
   co_return json_reply(200, json::object{{"removed", json::array{id}}});
 }
@@ -305,7 +330,9 @@ net::http_async_handler make_api_handler(visor& v) {
   router->add_async(http_method::get, p + "/persistent-transports", bind(get_persistent));
   router->add_async(http_method::get, p + "/routes", bind(list_rules));
   router->add_async(http_method::delete_, p + "/routes", bind(remove_all_rules));
+  router->add_async(http_method::post, p + "/routes", bind(add_rule));
   router->add_async(http_method::post, p + "/routes/find", bind(find_routes));
+  router->add_prefix_async(http_method::get, p + "/routes/", bind(get_rule));
   router->add_prefix_async(http_method::delete_, p + "/routes/", bind(remove_rule));
   router->add_async(http_method::get, p + "/route-groups", bind(list_groups));
   router->add_async(http_method::post, p + "/ping", bind(ping));

@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "skywire/routing/table.hpp"
 #include "skywire/wire/errc.hpp"
 
 namespace skywire::visor {
@@ -207,6 +208,94 @@ json::value rule_to_json(const routing::rule& r) {
       break;
   }
   return o;
+}
+
+namespace {
+
+// Reads `key` of `o` as an integer in [lo, hi]; names the field in *bad when it is not one.
+result<std::uint64_t> get_bounded(const json::object& o, std::string_view key, std::uint64_t lo, std::uint64_t hi,
+                                  std::string* bad) {
+  auto n = get_uint(o, key);
+  if (n && *n >= lo && *n <= hi) return *n;
+  if (bad) *bad = std::string(key);
+  return wire::errc::invalid_value;
+}
+
+result<routing::route_descriptor> descriptor_from_json(const json::object& fields, std::string* bad) {
+  const auto* d = fields.if_contains("route_descriptor");
+  if (!d || !d->is_object()) {
+    if (bad) *bad = "route_descriptor";
+    return wire::errc::type_mismatch;
+  }
+  const auto& o = d->get_object();
+  routing::route_descriptor out;
+  for (auto [key, pk] : {std::pair{"src_pk", &out.src_pk}, std::pair{"dst_pk", &out.dst_pk}}) {
+    auto v = get_pk(o, key);
+    if (!v || v->is_null()) {
+      if (bad) *bad = std::string("route_descriptor.") + key;
+      return wire::errc::invalid_value;
+    }
+    *pk = *v;
+  }
+  auto src_port = get_bounded(o, "src_port", 0, 0xFFFF, bad);
+  if (!src_port) return src_port.error();
+  auto dst_port = get_bounded(o, "dst_port", 0, 0xFFFF, bad);
+  if (!dst_port) return dst_port.error();
+  out.src_port = static_cast<std::uint16_t>(*src_port);
+  out.dst_port = static_cast<std::uint16_t>(*dst_port);
+  return out;
+}
+
+// next_rid and next_tid of forward and intermediary fields.
+result<void> next_hop_from_json(const json::object& fields, routing::rule& r, std::string* bad) {
+  auto next = get_bounded(fields, "next_rid", 1, routing::table::max_route_id, bad);
+  if (!next) return next.error();
+  r.next_route_id = static_cast<routing::route_id>(*next);
+  auto tid = get_string(fields, "next_tid");
+  auto id = tid ? wire::transport::uuid::from_text(*tid) : result<wire::transport::uuid>(tid.error());
+  if (!id) {
+    if (bad) *bad = "next_tid";
+    return wire::errc::invalid_value;
+  }
+  r.next_transport_id = *id;
+  return {};
+}
+
+}  // namespace
+
+result<routing::rule> rule_from_json(const json::value& v, std::string* bad) {
+  auto o = as_object(v);
+  if (!o) return o.error();
+  routing::rule r;
+  auto type = get_bounded(**o, "rule_type", 0, 2, bad);
+  if (!type) return type.error();
+  r.type = static_cast<routing::rule_type>(*type);
+  auto keep_alive = get_bounded(**o, "keep_alive", 1, max_rule_keep_alive.count(), bad);
+  if (!keep_alive) return keep_alive.error();
+  r.keep_alive = std::chrono::nanoseconds(*keep_alive);
+  const auto* key = (*o)->if_contains("key_route_id");
+  if (key && !key->is_null()) {
+    auto id = get_bounded(**o, "key_route_id", 0, routing::table::max_route_id, bad);
+    if (!id) return id.error();
+    r.key_route_id = static_cast<routing::route_id>(*id);
+  }
+  static constexpr const char* field_names[] = {"app_fields", "forward_fields", "intermediary_forward_fields"};
+  const char* name = field_names[*type];
+  const auto* f = (*o)->if_contains(name);
+  if (!f || !f->is_object()) {
+    if (bad) *bad = name;
+    return wire::errc::type_mismatch;
+  }
+  const auto& fields = f->get_object();
+  if (r.type != routing::rule_type::intermediary) {
+    auto d = descriptor_from_json(fields, bad);
+    if (!d) return d.error();
+    r.descriptor = *d;
+  }
+  if (r.type != routing::rule_type::consume) {
+    if (auto n = next_hop_from_json(fields, r, bad); !n) return n.error();
+  }
+  return r;
 }
 
 json::value to_json(const router::route_group_summary& g) {

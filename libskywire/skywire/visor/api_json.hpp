@@ -20,6 +20,7 @@
 //
 // Readers are strict about types and tolerant of unknown keys (a newer visor may add some).
 // Errors: wire::errc::type_mismatch / invalid_value, crypto::errc for bad keys.
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,11 @@ boost::json::value to_json(const visor_info& i);
 result<visor_info> visor_info_from_json(const boost::json::value& v);
 
 boost::json::value rule_to_json(const routing::rule& r);
+// A rule in the same shape (what `route ls --json` prints can be posted back to POST
+// /api/v1/routes). key_route_id may be absent or 0 (the router picks one); keep_alive 1 ns to
+// max_rule_keep_alive; next_rid ≥ 1. On an error *bad (when given) names the field at fault.
+inline constexpr std::chrono::nanoseconds max_rule_keep_alive = std::chrono::hours(24 * 7);
+result<routing::rule> rule_from_json(const boost::json::value& v, std::string* bad = nullptr);
 boost::json::value to_json(const router::route_group_summary& g);
 
 boost::json::value entry_to_json(const wire::transport::entry& e);

@@ -25,7 +25,8 @@ time_point now() { return std::chrono::steady_clock::now(); }
 // Waits on a wake-up timer (expiry "never") until someone cancel()s it. Returns false when
 // the calling coroutine itself was cancelled.
 asio::awaitable<bool> sleep_on(asio::steady_timer& t) {
-  co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+  auto wait = t.async_wait(asio::as_tuple(asio::use_awaitable));  // named: g++ 12 (DESIGN §4)
+  co_await std::move(wait);
   auto cs = co_await asio::this_coro::cancellation_state;
   co_return cs.cancelled() == asio::cancellation_type::none;
 }
@@ -168,7 +169,8 @@ asio::awaitable<void> session_base::timer_loop() {
   while (!core_.closed()) {
     armed_ = core_.next_deadline();
     deadline_.expires_at(armed_ ? *armed_ : asio::steady_timer::time_point::max());
-    co_await deadline_.async_wait(asio::as_tuple(asio::use_awaitable));
+    auto wait = deadline_.async_wait(asio::as_tuple(asio::use_awaitable));  // named: g++ 12 (DESIGN §4)
+    co_await std::move(wait);
     auto cs = co_await asio::this_coro::cancellation_state;
     if (cs.cancelled() != asio::cancellation_type::none) break;
     armed_.reset();

@@ -1,7 +1,7 @@
 // The router under faults and hostile input, on the fixture of router_fixture.hpp: a hop closed
 // mid-transfer, idle rules expiring, hostile packets dropped and counted, Go's no-listener text,
-// dial failures as values, sky-ping (a loop route and a remote visor over three hops), and rule
-// removal reaching the peer.
+// dial failures as values, sky-ping (a loop route and a remote visor over three hops), rule
+// removal reaching the peer, and rules added by hand.
 #include <gtest/gtest.h>
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -304,6 +304,49 @@ TEST(Router, RemovingAConsumeRuleClosesItsGroupAndCloseReachesThePeer) {
     CO_ASSERT(!got2.has_value());
     EXPECT_EQ(got2.error(), make_error_code(net::errc::closed));
     EXPECT_EQ(rp2.dialer->error(), make_error_code(errc::router_closed));
+    co_await net.close();
+  });
+}
+
+TEST(Router, RulesAddedByHandForwardAndCannotTakeOverARouteGroup) {
+  run([]() -> asio::awaitable<void> {
+    network net;
+    auto ex0 = co_await asio::this_coro::executor;
+    net.start(ex0, 3);
+    CO_ASSERT(co_await net.link(0, 1));
+    CO_ASSERT(co_await net.link(1, 2));
+    // 2 consumes under an id it picks; 1 forwards its own new id to it.
+    const routing::route_descriptor desc{net[0].pk(), net[2].pk(), 49153, 44};
+    auto consume = net[2].r->add_rule(routing::rule::make_consume(30s, 0, desc));
+    CO_ASSERT(consume.has_value());
+    EXPECT_NE(consume->key_route_id, 0u);
+    auto hop = net[1].r->add_rule(
+        routing::rule::make_intermediary(30s, 0, consume->key_route_id, tp_id(net[1].pk(), net[2].pk())));
+    CO_ASSERT(hop.has_value());
+    EXPECT_EQ(net[1].r->rules().size(), 1u);
+    net[2].tap = true;
+    const bytes payload = text("by hand");
+    const bytes pkt = *wr::encode_data(hop->key_route_id, payload);  // outlives the lazy write
+    auto w = net[0].m->write_packet(tp_id(net[0].pk(), net[1].pk()), pkt);
+    CO_ASSERT((co_await std::move(w)).has_value());
+    auto arrived = [&] {
+      return std::any_of(net[2].seen.begin(), net[2].seen.end(), [&](const tapped& t) {
+        return t.type == wr::packet_type::data && t.route_id == consume->key_route_id && t.payload == payload;
+      });
+    };
+    CO_ASSERT(co_await eventually(arrived));
+    EXPECT_EQ(net[1].r->counters().forwarded, 1u);
+    EXPECT_EQ(net[2].r->counters().dropped_no_group, 1u) << "a consume rule by hand has no route group";
+
+    // Ids never handed out, and rules of a live route group, are refused.
+    auto forged = net[1].r->add_rule(routing::rule::make_consume(30s, 424242, desc));
+    EXPECT_EQ(forged.error(), make_error_code(routing::errc::unreserved_route_id));
+    net.route({0, 1});
+    auto rp = co_await open_route(net, 0, 1, 44);
+    CO_ASSERT(rp.dialer && rp.acceptor);
+    const auto owned = rp.acceptor->summary().consume_rule;
+    auto takeover = net[1].r->add_rule(routing::rule::make_consume(30s, owned, desc));
+    EXPECT_EQ(takeover.error(), make_error_code(errc::rule_in_use));
     co_await net.close();
   });
 }
