@@ -25,6 +25,7 @@
 #include "commands/commands.hpp"
 #include "commands/common.hpp"
 #include "httpauth/nonce_store.hpp"
+#include "httpauth/persistent_nonce_stores.hpp"
 #include "transport-discovery/postgres_store.hpp"
 #include "transport-discovery/service.hpp"
 #include "transport-discovery/sqlite_store.hpp"
@@ -70,20 +71,39 @@ result<T> open_before_serving(asio::io_context& ctx, asio::awaitable<result<T>> 
   return opened ? std::move(*opened) : result<T>(asio::error::operation_aborted);
 }
 
-// The address resolver's store from --db / --redis (memory when neither); nullptr after a
+// A service's data store and its httpauth nonce counters, kept in the same place: in the same
+// SQLite file, Redis or PostgreSQL database, so a restart does not let a signed request from
+// before be replayed (persistent_nonce_stores.hpp); in memory only when the data is too.
+template <class Store>
+struct stores {
+  std::unique_ptr<Store> data;
+  std::unique_ptr<svc::httpauth::nonce_store> nonces;
+  explicit operator bool() const { return data && nonces; }
+};
+
+// Reports a nonce store that did not open (the data store did): false after a message on stderr.
+template <class T>
+bool nonces_opened(result<T>& opened, std::string_view where) {
+  if (opened) return true;
+  std::cerr << "error: cannot keep nonces in " << where << ": " << opened.error().message() << "\n";
+  return false;
+}
+
+// The address resolver's store from --db / --redis (memory when neither); empty after a
 // message on stderr.
-std::unique_ptr<ar_svc::store> open_ar_store(asio::io_context& ctx, const std::string& db, std::string redis,
-                                             int redis_pool_size, const base::logger& log) {
+stores<ar_svc::store> open_ar_store(asio::io_context& ctx, const std::string& db, std::string redis,
+                                    int redis_pool_size, const base::logger& log) {
+  namespace ha = svc::httpauth;
   if (!db.empty() && !redis.empty()) {
     std::cerr << "error: --db and --redis are mutually exclusive: choose one store\n";
-    return nullptr;
+    return {};
   }
   if (!redis.empty()) {
     if (!redis.starts_with("redis://")) redis = "redis://" + redis;  // as Go's resolver does
     auto url = svc::common::parse_redis_url(redis);
     if (!url) {
       std::cerr << "error: --redis '" << redis << "': " << url.error().message() << "\n";
-      return nullptr;
+      return {};
     }
     if (const char* pw = std::getenv("REDIS_PASSWORD"); pw != nullptr && *pw != '\0') url->password = pw;
     svc::common::redis_options ro;
@@ -91,22 +111,26 @@ std::unique_ptr<ar_svc::store> open_ar_store(asio::io_context& ctx, const std::s
     auto opened = open_before_serving(ctx, ar_svc::open_redis_store(ctx.get_executor(), *url, ro));
     if (!opened) {
       std::cerr << "error: cannot use Redis at " << url->display() << ": " << opened.error().message() << "\n";
-      return nullptr;
+      return {};
     }
-    log->info("bindings stored in Redis at {} (the Go address resolver's key layout)", url->display());
-    return std::move(*opened);
+    auto nonces = open_before_serving(ctx, ha::open_redis_nonce_store(ctx.get_executor(), *url, ro));
+    if (!nonces_opened(nonces, "Redis")) return {};
+    log->info("bindings and nonces stored in Redis at {} (the Go address resolver's key layout)", url->display());
+    return {std::move(*opened), std::move(*nonces)};
   }
   if (!db.empty()) {
     auto opened = ar_svc::open_sqlite_store(db);
     if (!opened) {
       std::cerr << "error: cannot open database " << db << ": " << opened.error().message() << "\n";
-      return nullptr;
+      return {};
     }
-    log->info("bindings stored in SQLite database {}", db);
-    return std::move(*opened);
+    auto nonces = ha::open_sqlite_nonce_store(db);
+    if (!nonces_opened(nonces, db)) return {};
+    log->info("bindings and nonces stored in SQLite database {}", db);
+    return {std::move(*opened), std::move(*nonces)};
   }
-  log->warn("no --db or --redis given: bindings are kept in memory and lost on restart");
-  return ar_svc::make_memory_store();
+  log->warn("no --db or --redis given: bindings and nonces are kept in memory and lost on restart");
+  return {ar_svc::make_memory_store(), ha::make_memory_nonce_store()};
 }
 
 struct ar_flags {
@@ -138,10 +162,8 @@ int run_ar(const ar_flags& f) {
   asio::io_context ctx(1);
   auto db = open_ar_store(ctx, f.db, f.redis, f.redis_pool_size, log);
   if (!db) return 1;
-  log->warn("nonces are kept in memory and lost on restart");
-  auto nonces = svc::httpauth::make_memory_nonce_store();
   const base::system_clock clock;
-  ar_svc::service svc(ctx.get_executor(), *db, *nonces, clock, log, opt);
+  ar_svc::service svc(ctx.get_executor(), *db.data, *db.nonces, clock, log, opt);
   auto port = svc.start();
   if (!port) {
     std::cerr << "error: cannot listen on " << f.addr << ": " << port.error().message() << "\n";
@@ -159,7 +181,7 @@ void register_svc_ar(CLI::App& svc, run_state& state) {
       "port and addresses (POST/DELETE /bind/stcpr, signed with httpauth), others look them up\n"
       "(GET /resolve/{stcpr|sudph}/{pk}), GET /transports lists who is bound, network monitors\n"
       "deregister (DELETE /deregister/{network}); /security/nonces/{pk} and /health as usual.\n"
-      "Bindings have no TTL and live in memory, in SQLite (--db) or in Redis (--redis); nonces in memory.\n"
+      "Bindings have no TTL and live in memory, in SQLite (--db) or in Redis (--redis); the nonces too.\n"
       "Like Go, a visor may bind only from a public IPv4 address that it lists itself; --local\n"
       "also accepts loopback and private sources, for a deployment on one machine or a LAN.\n"
       "SUDPH visors bind over UDP/KCP on the same host:port and are asked to hole-punch when\n"
@@ -203,14 +225,15 @@ struct tpd_flags {
   std::string pg_port;
 };
 
-// The transport discovery's store from --db / --pg-host / --pg-port (memory when none); nullptr
+// The transport discovery's store from --db / --pg-host / --pg-port (memory when none); empty
 // after a message on stderr. PostgreSQL credentials come from PG_USER, PG_PASSWORD and
 // PG_DATABASE, as Go's transport-discovery reads them.
-std::unique_ptr<tpd_svc::store> open_tpd_store(asio::io_context& ctx, const tpd_flags& f, const base::logger& log) {
+stores<tpd_svc::store> open_tpd_store(asio::io_context& ctx, const tpd_flags& f, const base::logger& log) {
+  namespace ha = svc::httpauth;
   const bool pg = !f.pg_host.empty() || !f.pg_port.empty();
   if (!f.db.empty() && pg) {
     std::cerr << "error: --db and --pg-host/--pg-port are mutually exclusive: choose one store\n";
-    return nullptr;
+    return {};
   }
   if (pg) {
     auto env = [](const char* name) {
@@ -229,22 +252,27 @@ std::unique_ptr<tpd_svc::store> open_tpd_store(asio::io_context& ctx, const tpd_
     if (!opened) {
       std::cerr << "error: cannot use PostgreSQL at " << host << ":" << port << ": " << opened.error().message()
                 << " (see the log line above)\n";
-      return nullptr;
+      return {};
     }
-    log->info("transports stored in PostgreSQL at {}:{} (Go's transports table)", host, port);
-    return std::move(*opened);
+    auto nonces = open_before_serving(ctx, ha::open_pg_nonce_store(ctx.get_executor(), o, log));
+    if (!nonces_opened(nonces, "PostgreSQL")) return {};
+    log->info("transports stored in PostgreSQL at {}:{} (Go's transports table), nonces in httpauth_nonces", host,
+              port);
+    return {std::move(*opened), std::move(*nonces)};
   }
   if (!f.db.empty()) {
     auto opened = tpd_svc::open_sqlite_store(f.db);
     if (!opened) {
       std::cerr << "error: cannot open database " << f.db << ": " << opened.error().message() << "\n";
-      return nullptr;
+      return {};
     }
-    log->info("transports stored in SQLite database {}", f.db);
-    return std::move(*opened);
+    auto nonces = ha::open_sqlite_nonce_store(f.db);
+    if (!nonces_opened(nonces, f.db)) return {};
+    log->info("transports and nonces stored in SQLite database {}", f.db);
+    return {std::move(*opened), std::move(*nonces)};
   }
-  log->warn("no --db or --pg-host given: transports are kept in memory and lost on restart");
-  return tpd_svc::make_memory_store();
+  log->warn("no --db or --pg-host given: transports and nonces are kept in memory and lost on restart");
+  return {tpd_svc::make_memory_store(), ha::make_memory_nonce_store()};
 }
 
 int run_tpd(const tpd_flags& f) {
@@ -260,10 +288,8 @@ int run_tpd(const tpd_flags& f) {
   asio::io_context ctx(1);
   auto db = open_tpd_store(ctx, f, log);
   if (!db) return 1;
-  log->warn("nonces are kept in memory and lost on restart");
-  auto nonces = svc::httpauth::make_memory_nonce_store();
   const base::system_clock clock;
-  tpd_svc::service svc(ctx.get_executor(), *db, *nonces, clock, log, opt);
+  tpd_svc::service svc(ctx.get_executor(), *db.data, *db.nonces, clock, log, opt);
   auto port = svc.start();
   if (!port) {
     std::cerr << "error: cannot listen on " << f.addr << ": " << port.error().message() << "\n";
@@ -286,7 +312,7 @@ void register_svc_tpd(CLI::App& svc, run_state& state) {
       "Network monitors (--whitelist-keys) may DELETE /transports/deregister with NM-PK/NM-Sign.\n"
       "Transports live in memory, in SQLite (--db FILE) or in PostgreSQL (--pg-host/--pg-port with\n"
       "PG_USER/PG_PASSWORD/PG_DATABASE, Go's transports table: a Go and a C++ discovery can share\n"
-      "it); nonces in memory. Stops gracefully on SIGINT/SIGTERM.");
+      "it); the nonces with them. Stops gracefully on SIGINT/SIGTERM.");
   tpd->add_option("-a,--addr", flags->addr, "address to listen on: host:port or :port (all interfaces)")
       ->capture_default_str();
   tpd->add_option("-l,--loglvl", flags->log_level, "trace, debug (every change), info, warn, error, off")

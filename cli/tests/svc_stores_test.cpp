@@ -1,5 +1,6 @@
 // End to end: `skywire svc tpd` and `skywire svc ar` on their database stores. --db FILE keeps
-// transports / bindings across a restart of the process; --pg-host/--pg-port with Go's PG_*
+// transports / bindings, and the httpauth nonces (a replayed request is refused), across a
+// restart of the process; --pg-host/--pg-port with Go's PG_*
 // environment serve from a private PostgreSQL (services/common/tests/pg_server.hpp); an
 // unreachable store, an unopenable file and two stores at once are start-up errors (exit 1
 // with a message, nothing served). Processes are always reaped.
@@ -12,6 +13,7 @@
 #include "common/tests/pg_server.hpp"
 #include "skywire/crypto/keys.hpp"
 #include "skywire/disc/addr_resolver_client.hpp"
+#include "skywire/disc/httpauth.hpp"
 #include "skywire/disc/httpauth_client.hpp"
 #include "skywire/net/http_client.hpp"
 #include "skywire/net/tests/run.hpp"
@@ -110,6 +112,26 @@ TEST_F(svc_stores, ArSqliteKeepsBindingsAcrossRestart) {
   ASSERT_GT(ar, 0);
   wait_port(port);
   EXPECT_TRUE(session(port, false)) << "bound before the restart";
+  // A's bind used nonce 0 and the counter is kept in the database: the same signed request,
+  // replayed after the restart, is refused (with counters in memory it would be accepted).
+  unsigned replay_status = 0;
+  std::string replay_body;
+  asio::io_context ctx;
+  net::test::run(ctx, [&]() -> asio::awaitable<void> {
+    auto http = std::make_shared<net::http_client>(co_await asio::this_coro::executor);
+    const std::string body = R"({"port":"7777","local_addresses":["127.0.0.1"]})";
+    net::http_headers h{{std::string(disc::httpauth::header_public), keys("a").pk.to_hex()},
+                        {std::string(disc::httpauth::header_nonce), "0"},
+                        {std::string(disc::httpauth::header_sig), disc::httpauth::sign(body, 0, keys("a").sk).to_hex()}};
+    auto op = http->request(http_method::post, "http://127.0.0.1:" + std::to_string(port) + "/bind/stcpr", body, h);
+    auto r = co_await std::move(op);
+    if (r) {
+      replay_status = r->status;
+      replay_body = r->body;
+    }
+  }());
+  EXPECT_EQ(replay_status, 401u);
+  EXPECT_NE(replay_body.find(disc::httpauth::nonce_mismatch_message), std::string::npos) << replay_body;
   EXPECT_EQ(stop(ar), 0);
 }
 

@@ -15,6 +15,7 @@ class category_impl final : public boost::system::error_category {
   std::string message(int ev) const override {
     switch (static_cast<errc>(ev)) {
       case errc::nonce_store_full: return "nonce store is full";
+      case errc::malformed_nonce: return "stored nonce is not a decimal counter";
     }
     return "unknown httpauth error";
   }

@@ -4,8 +4,9 @@
 // verifier (auth.hpp) accepts a request only when its SW-Nonce equals the stored counter and
 // increments it after the handler answered 200.
 //
-// nonce_store is the interface a Redis or SQL store implements later (Go keys them per service:
-// counters must not be shared between services). Calls are awaitables, so a store that waits on
+// nonce_store is the interface; the memory store is below, the SQLite, Redis and PostgreSQL
+// ones in persistent_nonce_stores.hpp (Go keys them per service: counters must not be shared
+// between services). Calls are awaitables, so a store that waits on
 // I/O fits behind the services' asynchronous routes (net::http_async_handler); they are made
 // from the service's executor.
 //
@@ -30,6 +31,7 @@ namespace skywire::svc::httpauth {
 
 enum class errc {
   nonce_store_full = 1,  // a new key does not fit into the bounded store
+  malformed_nonce,       // a persistent store holds something that is not a decimal counter
 };
 
 const boost::system::error_category& category() noexcept;
