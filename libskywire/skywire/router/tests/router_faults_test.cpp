@@ -14,17 +14,12 @@ namespace {
 using namespace test_fixture;
 
 TEST(Router, AHopClosedMidTransferIsNoticedByBothEndsWithinTheKeepAlive) {
-  run([]() -> asio::awaitable<void> {
-    network net;
-    auto ex0 = co_await asio::this_coro::executor;
-    net.start(ex0, 4, [](std::size_t, router_config& c) {
-      c.route_keep_alive = 2s;  // the dialler's rules carry it; both ends declare death after it
-      c.rules_gc_interval = 200ms;
-    });
-    CO_ASSERT(co_await net.link(0, 2));
-    CO_ASSERT(co_await net.link(2, 3));
-    CO_ASSERT(co_await net.link(3, 1));
-    net.route({0, 2, 3, 1});
+  const auto tweak = [](std::size_t, router_config& c) {
+    c.route_keep_alive = 2s;  // the dialler's rules carry it; both ends declare death after it
+    c.rules_gc_interval = 200ms;
+  };
+  with_network(4, tweak, [](network& net) -> asio::awaitable<void> {
+    CO_ASSERT(co_await net.line(0, 2, 3, 1));
     auto rp = co_await open_route(net, 0, 1, 44);
     CO_ASSERT(rp.dialer && rp.acceptor);
     auto& a = *rp.dialer;
@@ -55,17 +50,14 @@ TEST(Router, AHopClosedMidTransferIsNoticedByBothEndsWithinTheKeepAlive) {
     // Both ends dropped the route's rules.
     auto cond2 = [&] { return net[0].r->rules().empty() && net[1].r->rules().empty(); };
     CO_ASSERT(co_await eventually(cond2));
-    co_await net.close();
   });
 }
 
 TEST(Router, IdleIntermediaryRulesExpire) {
-  run([]() -> asio::awaitable<void> {
-    network net;
-    auto ex0 = co_await asio::this_coro::executor;
-    net.start(ex0, 1, [](std::size_t, router_config& c) {
-      c.rules_gc_interval = 100ms;
-    });
+  const auto tweak = [](std::size_t, router_config& c) {
+    c.rules_gc_interval = 100ms;
+  };
+  with_network(1, tweak, [](network& net) -> asio::awaitable<void> {
     auto& r = *net[0].r;
     const crypto::public_key sn = test_keys("setup-node").pk;
     auto rs = r.reserve_ids(sn, 2);
@@ -89,18 +81,12 @@ TEST(Router, IdleIntermediaryRulesExpire) {
     auto unreserved = r.add_intermediary_rules(sn, {routing::rule::make_intermediary(30s, 999, 9, tp)});
     EXPECT_FALSE((co_await std::move(unreserved)).has_value());
     EXPECT_EQ(r.rules().size(), 1u);
-    co_await net.close();
   });
 }
 
 TEST(Router, HostilePacketsAreDroppedAndCountedAndTheRouterKeepsWorking) {
-  run([]() -> asio::awaitable<void> {
-    network net;
-    auto ex0 = co_await asio::this_coro::executor;
-    net.start(ex0, 3);  // 0 → 2 → 1, and 0 also misbehaves
-    CO_ASSERT(co_await net.link(0, 2));
-    CO_ASSERT(co_await net.link(2, 1));
-    net.route({0, 2, 1});
+  with_network(3, [](network& net) -> asio::awaitable<void> {  // 0 → 2 → 1, and 0 also misbehaves
+    CO_ASSERT(co_await net.line(0, 2, 1));
     auto rp = co_await open_route(net, 0, 1, 44);
     CO_ASSERT(rp.dialer && rp.acceptor);
     auto& hop = *net[2].r;
@@ -144,25 +130,13 @@ TEST(Router, HostilePacketsAreDroppedAndCountedAndTheRouterKeepsWorking) {
     EXPECT_EQ(a.counters().dropped_wrong_rule, 2u);
     // The route survived all of it (the malformed Close deleted nothing).
     EXPECT_EQ(hop.rules().size(), 2u);
-    {
-      const auto msgs = sample_messages("still fine", 4070);
-      CO_ASSERT(co_await exchange(*rp.dialer, *rp.acceptor, msgs));
-    }
-    {
-      const auto msgs = sample_messages("still fine", 4070);
-      CO_ASSERT(co_await exchange(*rp.acceptor, *rp.dialer, msgs));
-    }
-    co_await net.close();
+    CO_ASSERT(co_await exchange_both_ways(*rp.dialer, *rp.acceptor, "still fine", 4070));
   });
 }
 
 TEST(Router, NoListenerSendsGoErrorTextToTheDialler) {
-  run([]() -> asio::awaitable<void> {
-    network net;
-    auto ex0 = co_await asio::this_coro::executor;
-    net.start(ex0, 2);
-    CO_ASSERT(co_await net.link(0, 1));
-    net.route({0, 1});
+  with_network(2, [](network& net) -> asio::awaitable<void> {
+    CO_ASSERT(co_await net.line(0, 1));
     auto d = net[0].r->dial(net[1].pk(), 44);
     auto g = co_await std::move(d);
     CO_ASSERT(g.has_value());  // as in Go, the route comes up first; then B turns it away
@@ -182,15 +156,11 @@ TEST(Router, NoListenerSendsGoErrorTextToTheDialler) {
     auto rd2 = g2->read();
     (void)co_await net::with_timeout(std::move(rd2), 10s);
     EXPECT_EQ(g2->error_text(), "no listener on port 1234, service offline");
-    co_await net.close();
   });
 }
 
 TEST(Router, DialFailuresAreValues) {
-  run([]() -> asio::awaitable<void> {
-    network net;
-    auto ex0 = co_await asio::this_coro::executor;
-    net.start(ex0, 2);
+  with_network(2, [](network& net) -> asio::awaitable<void> {
     // No transport at all.
     auto d0 = net[0].r->dial(net[1].pk(), 44);
     EXPECT_EQ((co_await std::move(d0)).error(), make_error_code(errc::no_transport));
@@ -208,15 +178,12 @@ TEST(Router, DialFailuresAreValues) {
     EXPECT_FALSE((co_await std::move(d3)).has_value());
     EXPECT_EQ(net.setup->calls, 0);
     EXPECT_TRUE(net[0].r->rules().empty());
-    co_await net.close();
   });
 }
 
 TEST(Router, SkyPingOverALoopRoute) {
-  run([]() -> asio::awaitable<void> {
-    network net;
+  with_network(2, [](network& net) -> asio::awaitable<void> {
     auto ex = co_await asio::this_coro::executor;
-    net.start(ex, 2);
     CO_ASSERT(co_await net.link(0, 1));
     sky_ping sp(ex, *net[0].r, sys_clock, nullptr);
     CO_ASSERT(sp.start().has_value());
@@ -233,21 +200,15 @@ TEST(Router, SkyPingOverALoopRoute) {
     EXPECT_GT(net[1].r->counters().forwarded, 0u);
     EXPECT_TRUE(net[1].r->route_groups().empty());
     co_await sp.close();
-    co_await net.close();
   });
 }
 
 // `visor ping PK --min-hops 3`: a route of three hops to the remote visor's own sky-ping port,
 // which answers every {"Size":n} with "ok" once it has read the previous message.
 TEST(Router, SkyPingToARemoteVisorOverThreeHops) {
-  run([]() -> asio::awaitable<void> {
-    network net;
+  with_network(4, [](network& net) -> asio::awaitable<void> {
     auto ex = co_await asio::this_coro::executor;
-    net.start(ex, 4);
-    CO_ASSERT(co_await net.link(0, 2));
-    CO_ASSERT(co_await net.link(2, 3));
-    CO_ASSERT(co_await net.link(3, 1));
-    net.route({0, 2, 3, 1});
+    CO_ASSERT(co_await net.line(0, 2, 3, 1));
     sky_ping client(ex, *net[0].r, sys_clock, nullptr);
     sky_ping service(ex, *net[1].r, sys_clock, nullptr);
     CO_ASSERT(client.start().has_value());
@@ -267,17 +228,12 @@ TEST(Router, SkyPingToARemoteVisorOverThreeHops) {
     EXPECT_GT(net[3].r->counters().forwarded, 0u);
     co_await client.close();
     co_await service.close();
-    co_await net.close();
   });
 }
 
 TEST(Router, RemovingAConsumeRuleClosesItsGroupAndCloseReachesThePeer) {
-  run([]() -> asio::awaitable<void> {
-    network net;
-    auto ex0 = co_await asio::this_coro::executor;
-    net.start(ex0, 2);
-    CO_ASSERT(co_await net.link(0, 1));
-    net.route({0, 1});
+  with_network(2, [](network& net) -> asio::awaitable<void> {
+    CO_ASSERT(co_await net.line(0, 1));
     auto rp = co_await open_route(net, 0, 1, 44);
     CO_ASSERT(rp.dialer && rp.acceptor);
     const auto consume = rp.acceptor->summary().consume_rule;
@@ -304,15 +260,11 @@ TEST(Router, RemovingAConsumeRuleClosesItsGroupAndCloseReachesThePeer) {
     CO_ASSERT(!got2.has_value());
     EXPECT_EQ(got2.error(), make_error_code(net::errc::closed));
     EXPECT_EQ(rp2.dialer->error(), make_error_code(errc::router_closed));
-    co_await net.close();
   });
 }
 
 TEST(Router, RulesAddedByHandForwardAndCannotTakeOverARouteGroup) {
-  run([]() -> asio::awaitable<void> {
-    network net;
-    auto ex0 = co_await asio::this_coro::executor;
-    net.start(ex0, 3);
+  with_network(3, [](network& net) -> asio::awaitable<void> {
     CO_ASSERT(co_await net.link(0, 1));
     CO_ASSERT(co_await net.link(1, 2));
     // 2 consumes under an id it picks; 1 forwards its own new id to it.
@@ -347,7 +299,6 @@ TEST(Router, RulesAddedByHandForwardAndCannotTakeOverARouteGroup) {
     const auto owned = rp.acceptor->summary().consume_rule;
     auto takeover = net[1].r->add_rule(routing::rule::make_consume(30s, owned, desc));
     EXPECT_EQ(takeover.error(), make_error_code(errc::rule_in_use));
-    co_await net.close();
   });
 }
 

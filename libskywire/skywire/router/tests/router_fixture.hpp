@@ -169,8 +169,7 @@ struct network {
   std::shared_ptr<fake_setup> setup = std::make_shared<fake_setup>();
 
   // n visors; `tweak` adjusts each router's config (index given).
-  void start(asio::any_io_executor ex, std::size_t n,
-             const std::function<void(std::size_t, router_config&)>& tweak = {}) {
+  void start(asio::any_io_executor ex, std::size_t n, const std::function<void(std::size_t, router_config&)>& tweak = {}) {
     for (std::size_t i = 0; i < n; ++i) nodes.push_back(std::make_unique<node>("router-test-" + std::to_string(i)));
     for (std::size_t i = 0; i < n; ++i) {
       node& nd = *nodes[i];
@@ -241,6 +240,20 @@ struct network {
     paths->table[{nodes[idx.back()]->pk(), nodes[idx.front()]->pk()}] = rev;
   }
 
+  // The usual set-up of a test route: stcp transports between neighbours of the nodes given,
+  // and the path through them registered with the finder. Indices as arguments, not a braced
+  // list: g++ 12 mishandles an initializer_list's array created inside a co_await expression.
+  template <class... Index>
+  asio::awaitable<bool> line(Index... i) {
+    const std::vector<std::size_t> idx{static_cast<std::size_t>(i)...};
+    for (std::size_t k = 0; k + 1 < idx.size(); ++k) {
+      auto linking = link(idx[k], idx[k + 1]);
+      if (!co_await std::move(linking)) co_return false;
+    }
+    route(idx);
+    co_return true;
+  }
+
   asio::awaitable<void> close() {
     for (auto& n : nodes) {
       if (n->r) co_await n->r->close();
@@ -250,6 +263,26 @@ struct network {
     }
   }
 };
+
+using config_tweak = std::function<void(std::size_t, router_config&)>;
+
+// A test on n visors: starts them (each router's config adjusted by `tweak`), runs body(net) on
+// one io_context and closes the network however the body ended (CO_ASSERT returns early).
+template <class Body>
+inline void with_network(std::size_t n, const config_tweak& tweak, Body body) {
+  run([&]() -> asio::awaitable<void> {
+    network net;
+    net.start(co_await asio::this_coro::executor, n, tweak);
+    auto test = body(net);
+    co_await std::move(test);
+    co_await net.close();
+  });
+}
+
+template <class Body>
+inline void with_network(std::size_t n, Body body) {
+  with_network(n, config_tweak{}, std::move(body));
+}
 
 // Dials i → j:port while j listens: both ends (the responder's group is established, and so
 // queued at the listener, before the dialler's handshake completes).
@@ -301,6 +334,18 @@ inline asio::awaitable<bool> exchange(route_group& from, route_group& to, const 
     }
   }
   co_return true;
+}
+
+inline std::vector<bytes> sample_messages(std::string_view marker, std::size_t max);
+
+// sample_messages(marker, max) from a to b, then from b to a.
+inline asio::awaitable<bool> exchange_both_ways(route_group& a, route_group& b, std::string_view marker,
+                                                std::size_t max) {
+  const auto msgs = sample_messages(marker, max);
+  auto there = exchange(a, b, msgs);
+  if (!co_await std::move(there)) co_return false;
+  auto back = exchange(b, a, msgs);
+  co_return co_await std::move(back);
 }
 
 inline std::vector<bytes> sample_messages(std::string_view marker, std::size_t max) {

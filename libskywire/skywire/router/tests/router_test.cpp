@@ -24,12 +24,8 @@ namespace {
 using namespace test_fixture;
 
 TEST(Router, OneHopRouteCarriesEncryptedMessagesBothWays) {
-  run([]() -> asio::awaitable<void> {
-    network net;
-    auto ex0 = co_await asio::this_coro::executor;
-    net.start(ex0, 2);
-    CO_ASSERT(co_await net.link(0, 1));
-    net.route({0, 1});
+  with_network(2, [](network& net) -> asio::awaitable<void> {
+    CO_ASSERT(co_await net.line(0, 1));
     auto rp = co_await open_route(net, 0, 1, 44);
     CO_ASSERT(rp.dialer && rp.acceptor);
     auto& a = *rp.dialer;
@@ -42,14 +38,7 @@ TEST(Router, OneHopRouteCarriesEncryptedMessagesBothWays) {
     EXPECT_EQ(a.remote_addr(), (skynet_addr{net[1].pk(), 44}));
     EXPECT_EQ(b.local_addr(), (skynet_addr{net[1].pk(), 44}));
     EXPECT_EQ(b.remote_addr(), a.local_addr());
-    {
-      const auto msgs = sample_messages("a to b", 4070);
-      CO_ASSERT(co_await exchange(a, b, msgs));
-    }
-    {
-      const auto msgs = sample_messages("b to a", 4070);
-      CO_ASSERT(co_await exchange(b, a, msgs));
-    }
+    CO_ASSERT(co_await exchange_both_ways(a, b, "a to b", 4070));
     // A big write_all is split into max_message pieces and arrives in order.
     bytes big(20000);
     for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<std::uint8_t>(i);
@@ -75,19 +64,12 @@ TEST(Router, OneHopRouteCarriesEncryptedMessagesBothWays) {
     EXPECT_EQ(groups[0].transport, tp_id(net[0].pk(), net[1].pk()));
     EXPECT_EQ(groups[0].desc, a.descriptor());
     EXPECT_GT(groups[0].stats.bytes_sent, 20000u);
-    co_await net.close();
   });
 }
 
 TEST(Router, ThreeHopRouteIsEncryptedAndTheHopsSeeOnlyCiphertext) {
-  run([]() -> asio::awaitable<void> {
-    network net;
-    auto ex0 = co_await asio::this_coro::executor;
-    net.start(ex0, 4);  // A=0 — C=2 — D=3 — B=1
-    CO_ASSERT(co_await net.link(0, 2));
-    CO_ASSERT(co_await net.link(2, 3));
-    CO_ASSERT(co_await net.link(3, 1));
-    net.route({0, 2, 3, 1});
+  with_network(4, [](network& net) -> asio::awaitable<void> {  // A=0 — C=2 — D=3 — B=1
+    CO_ASSERT(co_await net.line(0, 2, 3, 1));
     net[2].tap = true;
     net[3].tap = true;
     auto rp = co_await open_route(net, 0, 1, 3);
@@ -124,7 +106,6 @@ TEST(Router, ThreeHopRouteIsEncryptedAndTheHopsSeeOnlyCiphertext) {
       EXPECT_GT(n.r->counters().forwarded, 2 * there.size());
       EXPECT_EQ(n.r->counters().dropped_unknown_route, 0u);
     }
-    co_await net.close();
   });
 }
 
@@ -155,14 +136,9 @@ asio::awaitable<std::uint64_t> read_bytes(route_group& g, std::uint64_t want) {
 // dropping, so every byte arrives and nothing is counted as dropped.
 TEST(Router, BulkTransferThroughSmallForwardQueuesLosesNothing) {
   using namespace boost::asio::experimental::awaitable_operators;
-  run([]() -> asio::awaitable<void> {
-    network net;
-    auto ex0 = co_await asio::this_coro::executor;
-    net.start(ex0, 4, [](std::size_t, router_config& c) { c.max_forward_queue_bytes = 32 * 1024; });
-    CO_ASSERT(co_await net.link(0, 2));
-    CO_ASSERT(co_await net.link(2, 3));
-    CO_ASSERT(co_await net.link(3, 1));
-    net.route({0, 2, 3, 1});
+  const auto small_queues = [](std::size_t, router_config& c) { c.max_forward_queue_bytes = 32 * 1024; };
+  with_network(4, small_queues, [](network& net) -> asio::awaitable<void> {
+    CO_ASSERT(co_await net.line(0, 2, 3, 1));
     auto rp = co_await open_route(net, 0, 1, 3);
     CO_ASSERT(rp.dialer && rp.acceptor);
     constexpr std::size_t count = 3000, size = 4070;  // ~12 MB, 370 times a queue's bound
@@ -174,7 +150,6 @@ TEST(Router, BulkTransferThroughSmallForwardQueuesLosesNothing) {
       EXPECT_EQ(c.dropped_queue_full, 0u) << "hop " << hop;
       EXPECT_GE(c.forwarded, count) << "hop " << hop;
     }
-    co_await net.close();
   });
 }
 
@@ -188,12 +163,8 @@ asio::awaitable<std::uint64_t> read_bytes_late(route_group& g, std::uint64_t wan
 // feeding it pauses, the sender blocks, and when the reader comes back everything arrives.
 TEST(Router, ASlowReaderSlowsTheSenderInsteadOfLosingMessages) {
   using namespace boost::asio::experimental::awaitable_operators;
-  run([]() -> asio::awaitable<void> {
-    network net;
-    auto ex0 = co_await asio::this_coro::executor;
-    net.start(ex0, 2);
-    CO_ASSERT(co_await net.link(0, 1));
-    net.route({0, 1});
+  with_network(2, [](network& net) -> asio::awaitable<void> {
+    CO_ASSERT(co_await net.line(0, 1));
     auto rp = co_await open_route(net, 0, 1, 3);
     CO_ASSERT(rp.dialer && rp.acceptor);
     constexpr std::size_t count = 2000, size = 4070;  // ~8 MB, 8 times the receive buffer
@@ -201,19 +172,15 @@ TEST(Router, ASlowReaderSlowsTheSenderInsteadOfLosingMessages) {
     EXPECT_EQ(sent, count * size);
     EXPECT_EQ(got, count * size);
     EXPECT_EQ(rp.acceptor->stats().messages_dropped, 0u);
-    co_await net.close();
   });
 }
 
 TEST(Router, ASideThatDeclinesEncryptionGetsAPlainRoute) {
-  run([]() -> asio::awaitable<void> {
-    network net;
-    auto ex0 = co_await asio::this_coro::executor;
-    net.start(ex0, 2, [](std::size_t i, router_config& c) {
-      if (i == 1) c.encrypt = false;  // the responder declines (sends Handshake 0)
-    });
-    CO_ASSERT(co_await net.link(0, 1));
-    net.route({0, 1});
+  const auto tweak = [](std::size_t i, router_config& c) {
+    if (i == 1) c.encrypt = false;  // the responder declines (sends Handshake 0)
+  };
+  with_network(2, tweak, [](network& net) -> asio::awaitable<void> {
+    CO_ASSERT(co_await net.line(0, 1));
     net.route({1, 0});
     net[1].tap = true;
     auto rp = co_await open_route(net, 0, 1, 44);
@@ -221,14 +188,7 @@ TEST(Router, ASideThatDeclinesEncryptionGetsAPlainRoute) {
     EXPECT_FALSE(rp.dialer->encrypted());
     EXPECT_FALSE(rp.acceptor->encrypted());
     EXPECT_EQ(rp.dialer->max_message(), 65535u);
-    {
-      const auto msgs = sample_messages("plain", 65535);
-      CO_ASSERT(co_await exchange(*rp.dialer, *rp.acceptor, msgs));
-    }
-    {
-      const auto msgs = sample_messages("plain back", 65535);
-      CO_ASSERT(co_await exchange(*rp.acceptor, *rp.dialer, msgs));
-    }
+    CO_ASSERT(co_await exchange_both_ways(*rp.dialer, *rp.acceptor, "plain", 65535));
     const bool handshake0 = std::any_of(net[1].seen.begin(), net[1].seen.end(), [](const tapped& t) {
       return t.type == wr::packet_type::handshake && t.payload == bytes{1};
     });
@@ -244,18 +204,12 @@ TEST(Router, ASideThatDeclinesEncryptionGetsAPlainRoute) {
       const auto msgs = sample_messages("x", 1000);
       CO_ASSERT(co_await exchange(*rp2.dialer, *rp2.acceptor, msgs));
     }
-    co_await net.close();
   });
 }
 
 TEST(Router, PingPongLatencyAppearsOnBothEnds) {
-  run([]() -> asio::awaitable<void> {
-    network net;
-    auto ex0 = co_await asio::this_coro::executor;
-    net.start(ex0, 3);
-    CO_ASSERT(co_await net.link(0, 2));
-    CO_ASSERT(co_await net.link(2, 1));
-    net.route({0, 2, 1});
+  with_network(3, [](network& net) -> asio::awaitable<void> {
+    CO_ASSERT(co_await net.line(0, 2, 1));
     auto rp = co_await open_route(net, 0, 1, 44);
     CO_ASSERT(rp.dialer && rp.acceptor);
     auto& a = *rp.dialer;
@@ -272,7 +226,6 @@ TEST(Router, PingPongLatencyAppearsOnBothEnds) {
     auto s = net[1].r->route_groups();
     CO_ASSERT(s.size() == 1u);
     EXPECT_TRUE(s[0].stats.latency.has_value());
-    co_await net.close();
   });
 }
 
@@ -293,10 +246,7 @@ struct linking_hook final : dial_hook {
 };
 
 TEST(Router, TheDialHookRunsFirstAndOnlyForShortRoutes) {
-  run([]() -> asio::awaitable<void> {
-    network net;
-    auto ex0 = co_await asio::this_coro::executor;
-    net.start(ex0, 3);
+  with_network(3, [](network& net) -> asio::awaitable<void> {
     auto hook = std::make_shared<linking_hook>();
     hook->nodes = &net;
     net[0].r->set_dial_hook(hook);
@@ -311,9 +261,7 @@ TEST(Router, TheDialHookRunsFirstAndOnlyForShortRoutes) {
       CO_ASSERT(co_await exchange(*rp.dialer, *rp.acceptor, msgs));
     }
     // 2+ hops: a direct transport is no part of the answer; the hook is not asked.
-    CO_ASSERT(co_await net.link(0, 2));
-    CO_ASSERT(co_await net.link(2, 1));
-    net.route({0, 2, 1});
+    CO_ASSERT(co_await net.line(0, 2, 1));
     auto l = net[1].r->listen(45);
     CO_ASSERT(l.has_value());
     dial_options two{.min_hops = 2};
@@ -327,7 +275,6 @@ TEST(Router, TheDialHookRunsFirstAndOnlyForShortRoutes) {
     auto g2 = co_await std::move(again);
     EXPECT_TRUE(g2.has_value()) << (g2 ? "" : g2.error().message());
     EXPECT_EQ(hook->calls.size(), 2u);
-    co_await net.close();
   });
 }
 
