@@ -5,6 +5,8 @@
 // backed by a real routing::table (what the router does, minus route groups).
 #include <gtest/gtest.h>
 
+#include <array>
+
 #include <exception>
 #include <memory>
 #include <string>
@@ -187,6 +189,18 @@ struct network {
     co_return visors.back().get();
   }
 
+  // One visor per seed, in order, each trusting `trusted` (nullptr where one did not come up).
+  template <class... Seed>
+  asio::awaitable<std::array<visor*, sizeof...(Seed)>> add_visors(crypto::public_key trusted, Seed... seeds) {
+    std::array<visor*, sizeof...(Seed)> out{};
+    std::size_t i = 0;
+    for (const char* seed : {static_cast<const char*>(seeds)...}) {
+      auto adding = add_visor(seed, trusted);
+      out[i++] = co_await std::move(adding);
+    }
+    co_return out;
+  }
+
   // The setup node on its own dmsg client, listening on port 36.
   asio::awaitable<dmsg::client*> add_setup_node(const char* seed, node_options opt) {
     auto ex = co_await asio::this_coro::executor;
@@ -215,5 +229,21 @@ struct network {
     co_await disc->shutdown(1s);
   }
 };
+
+// A test on a fresh local dmsg network: body(net) runs once it is up, and the network stops
+// however the body ended (CO_ASSERT returns early).
+template <class Body>
+void with_network(Body body) {
+  run([&]() -> asio::awaitable<void> {
+    network net;
+    if (!co_await net.start()) {
+      ADD_FAILURE() << "the dmsg discovery and server did not come up";
+      co_return;
+    }
+    auto test = body(net);
+    co_await std::move(test);
+    co_await net.stop();
+  });
+}
 
 }  // namespace skywire::setup::test

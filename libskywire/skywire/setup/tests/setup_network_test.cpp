@@ -80,15 +80,11 @@ asio::awaitable<dial_result> ask(visor* v, crypto::public_key sn, routing::bidir
 }
 
 TEST(SetupNetwork, TwoHopRouteInstallsExactlyTheRules) {
-  run([]() -> asio::awaitable<void> {
-    network net;
-    CO_ASSERT(co_await net.start());
-    const node_options defaults;
+  with_network([](network& net) -> asio::awaitable<void> {
+    const node_options defaults;  // named: g++ 12 and temporaries inside co_await
     auto* sn = co_await net.add_setup_node("setup-node-1", defaults);
     CO_ASSERT(sn != nullptr);
-    auto* a = co_await net.add_visor("visor-a", sn->pk());
-    auto* c = co_await net.add_visor("visor-c", sn->pk());
-    auto* b = co_await net.add_visor("visor-b", sn->pk());
+    auto [a, c, b] = co_await net.add_visors(sn->pk(), "visor-a", "visor-c", "visor-b");
     CO_ASSERT(a && b && c);
 
     const auto route = two_hops(a->pk(), c->pk(), b->pk());
@@ -122,19 +118,15 @@ TEST(SetupNetwork, TwoHopRouteInstallsExactlyTheRules) {
     CO_ASSERT(again);
     EXPECT_EQ(again->forward.key_route_id, 3u);
     EXPECT_EQ(c->handler->table.size(), 4u);
-    co_await net.stop();
   });
 }
 
 TEST(SetupNetwork, LoopRouteGoesToTheRequesterTwiceAsInGo) {
-  run([]() -> asio::awaitable<void> {
-    network net;
-    CO_ASSERT(co_await net.start());
-    const node_options defaults;
+  with_network([](network& net) -> asio::awaitable<void> {
+    const node_options defaults;  // named: g++ 12 and temporaries inside co_await
     auto* sn = co_await net.add_setup_node("setup-node-1", defaults);
     CO_ASSERT(sn != nullptr);
-    auto* a = co_await net.add_visor("visor-a", sn->pk());
-    auto* c = co_await net.add_visor("visor-c", sn->pk());
+    auto [a, c] = co_await net.add_visors(sn->pk(), "visor-a", "visor-c");
     CO_ASSERT(a && c);
     // Go's PingRoute: self → C → self, local port 49153 to the ping port 48.
     routing::bidirectional_route r;
@@ -153,21 +145,15 @@ TEST(SetupNetwork, LoopRouteGoesToTheRequesterTwiceAsInGo) {
     CO_ASSERT(want);
     EXPECT_EQ(*got, want->initiator);
     EXPECT_EQ(a->handler->edges[0], want->responder);
-    co_await net.stop();
   });
 }
 
 TEST(SetupNetwork, RoutesThatFailCheckTouchNoVisor) {
-  run([]() -> asio::awaitable<void> {
-    network net;
-    CO_ASSERT(co_await net.start());
-    const node_options defaults;
+  with_network([](network& net) -> asio::awaitable<void> {
+    const node_options defaults;  // named: g++ 12 and temporaries inside co_await
     auto* sn = co_await net.add_setup_node("setup-node-1", defaults);
     CO_ASSERT(sn != nullptr);
-    auto* a = co_await net.add_visor("visor-a", sn->pk());
-    auto* c = co_await net.add_visor("visor-c", sn->pk());
-    auto* d = co_await net.add_visor("visor-d", sn->pk());
-    auto* b = co_await net.add_visor("visor-b", sn->pk());
+    auto [a, c, d, b] = co_await net.add_visors(sn->pk(), "visor-a", "visor-c", "visor-d", "visor-b");
     CO_ASSERT(a && b && c && d);
 
     // C twice on the forward path.
@@ -195,14 +181,11 @@ TEST(SetupNetwork, RoutesThatFailCheckTouchNoVisor) {
       EXPECT_EQ(v->gateway->stats().streams_served, 0u);
       EXPECT_EQ(*v->handler->table.reserve_ids(1), std::vector<routing::route_id>{1});
     }
-    co_await net.stop();
   });
 }
 
 TEST(SetupNetwork, NoSetupNodeAnswers) {
-  run([]() -> asio::awaitable<void> {
-    network net;
-    CO_ASSERT(co_await net.start());
+  with_network([](network& net) -> asio::awaitable<void> {
     auto* a = co_await net.add_visor("visor-a", crypto::public_key::null());
     auto* nobody = co_await net.client("not-a-setup-node");  // online, not listening on 36
     CO_ASSERT(a && nobody);
@@ -211,21 +194,15 @@ TEST(SetupNetwork, NoSetupNodeAnswers) {
     CO_ASSERT(!r);
     EXPECT_EQ(r.error().code, errc::no_setup_node);
     EXPECT_EQ(r.error().message, "failed to dial to a setup node");
-    co_await net.stop();
   });
 }
 
 TEST(SetupNetwork, FailureAtTheLastHopLeavesNoRuleBehind) {
-  run([]() -> asio::awaitable<void> {
-    network net;
-    CO_ASSERT(co_await net.start());
-    const node_options defaults;
+  with_network([](network& net) -> asio::awaitable<void> {
+    const node_options defaults;  // named: g++ 12 and temporaries inside co_await
     auto* sn = co_await net.add_setup_node("setup-node-1", defaults);
     CO_ASSERT(sn != nullptr);
-    auto* a = co_await net.add_visor("visor-a", sn->pk());
-    auto* c = co_await net.add_visor("visor-c", sn->pk());
-    auto* d = co_await net.add_visor("visor-d", sn->pk());
-    auto* b = co_await net.add_visor("visor-b", sn->pk());
+    auto [a, c, d, b] = co_await net.add_visors(sn->pk(), "visor-a", "visor-c", "visor-d", "visor-b");
     CO_ASSERT(a && b && c && d);
     b->handler->refuse_edge = true;  // saves the forward rule, then fails
 
@@ -256,14 +233,11 @@ TEST(SetupNetwork, FailureAtTheLastHopLeavesNoRuleBehind) {
                                         make_error_code(routing::errc::table_full).message() + ")");
     for (auto* v : std::vector<visor*>{a, b, c, d}) EXPECT_TRUE(v->handler->table.all().empty());
     EXPECT_TRUE(b->handler->edges.empty());
-    co_await net.stop();
   });
 }
 
 TEST(SetupNetwork, GatewayRefusesUntrustedNodesAndUnreservedIds) {
-  run([]() -> asio::awaitable<void> {
-    network net;
-    CO_ASSERT(co_await net.start());
+  with_network([](network& net) -> asio::awaitable<void> {
     auto* trusted = co_await net.client("trusted-setup-node");
     auto* rogue = co_await net.client("rogue-setup-node");
     CO_ASSERT(trusted && rogue);
@@ -340,14 +314,11 @@ TEST(SetupNetwork, GatewayRefusesUntrustedNodesAndUnreservedIds) {
     // Only the two edge pairs were saved.
     EXPECT_EQ(b->handler->table.size(), 4u);
     EXPECT_EQ(b->handler->edges.size(), 2u);
-    co_await net.stop();
   });
 }
 
 TEST(SetupNetwork, RemoveRulesOnlyForThisStreamsRules) {
-  run([]() -> asio::awaitable<void> {
-    network net;
-    CO_ASSERT(co_await net.start());
+  with_network([](network& net) -> asio::awaitable<void> {
     auto* sn = co_await net.client("trusted-setup-node");
     CO_ASSERT(sn);
     auto* b = co_await net.add_visor("visor-b", sn->pk());
@@ -373,7 +344,6 @@ TEST(SetupNetwork, RemoveRulesOnlyForThisStreamsRules) {
     CO_ASSERT(removed);
     EXPECT_EQ(removed->error, "");
     EXPECT_EQ(b->handler->table.size(), 0u);
-    co_await net.stop();
   });
 }
 
@@ -392,15 +362,11 @@ asio::awaitable<bool> send_garbage(dmsg::client& from, const crypto::public_key&
 }
 
 TEST(SetupNetwork, GarbageAndOversizedGobAreRefusedWithoutHarm) {
-  run([]() -> asio::awaitable<void> {
-    network net;
-    CO_ASSERT(co_await net.start());
-    const node_options defaults;
+  with_network([](network& net) -> asio::awaitable<void> {
+    const node_options defaults;  // named: g++ 12 and temporaries inside co_await
     auto* sn = co_await net.add_setup_node("setup-node-1", defaults);
     CO_ASSERT(sn != nullptr);
-    auto* a = co_await net.add_visor("visor-a", sn->pk());
-    auto* c = co_await net.add_visor("visor-c", sn->pk());
-    auto* b = co_await net.add_visor("visor-b", sn->pk());
+    auto [a, c, b] = co_await net.add_visors(sn->pk(), "visor-a", "visor-c", "visor-b");
     auto* rogue = co_await net.client("rogue");
     CO_ASSERT(a && b && c && rogue);
     bytes junk(300);
@@ -432,7 +398,6 @@ TEST(SetupNetwork, GarbageAndOversizedGobAreRefusedWithoutHarm) {
     // Both still serve.
     CO_AWAIT(ok, ask(a, sn->pk(), two_hops(a->pk(), c->pk(), b->pk())));
     EXPECT_TRUE(ok);
-    co_await net.stop();
   });
 }
 
@@ -446,16 +411,13 @@ asio::awaitable<void> hold_streams(dmsg::listener& l, std::vector<std::unique_pt
 }
 
 TEST(SetupNetwork, VisorThatNeverAnswersEndsAtTheDeadline) {
-  run([]() -> asio::awaitable<void> {
-    network net;
-    CO_ASSERT(co_await net.start());
+  with_network([](network& net) -> asio::awaitable<void> {
     node_options opt;
     opt.request_timeout = 1500ms;
     opt.rollback_timeout = 1s;
     auto* sn = co_await net.add_setup_node("setup-node-1", opt);
     CO_ASSERT(sn != nullptr);
-    auto* a = co_await net.add_visor("visor-a", sn->pk());
-    auto* b = co_await net.add_visor("visor-b", sn->pk());
+    auto [a, b] = co_await net.add_visors(sn->pk(), "visor-a", "visor-b");
     auto* silent = co_await net.client("visor-silent");
     CO_ASSERT(a && b && silent);
     // The silent visor accepts port-136 streams and never reads or answers.
@@ -483,7 +445,6 @@ TEST(SetupNetwork, VisorThatNeverAnswersEndsAtTheDeadline) {
     EXPECT_EQ(quick.error().message, "route setup: operation timed out");
     l->close();
     co_await sleep(2s);  // let the node finish the abandoned request
-    co_await net.stop();
   });
 }
 
