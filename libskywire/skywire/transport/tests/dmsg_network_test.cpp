@@ -28,24 +28,6 @@ using namespace boost::asio::experimental::awaitable_operators;
 using namespace test;
 namespace wt = wire::transport;
 
-asio::awaitable<result<void>> read_exact(net::stream& s, mutable_byte_view out) {
-  while (!out.empty()) {
-    auto n = co_await s.read_some(out);
-    if (!n) co_return n.error();
-    out = out.subspan(*n);
-  }
-  co_return result<void>{};
-}
-
-asio::awaitable<bool> send_and_check(net::stream& from, net::stream& to, const bytes& data) {
-  bytes got(data.size());
-  auto w = from.write_all(data);
-  auto r = read_exact(to, got);
-  auto both = std::move(w) && std::move(r);
-  auto [wr, rr] = co_await std::move(both);
-  co_return wr && rr && got == data;
-}
-
 // Dials `to` from `from` and accepts on `to`; both transports or a failure.
 asio::awaitable<std::pair<result<transport>, result<transport>>> connect(dmsg_network& from, dmsg_network& to,
                                                                          const crypto::public_key& to_pk) {

@@ -25,7 +25,6 @@
 #include <boost/asio/use_future.hpp>
 
 #include "address-resolver/service.hpp"
-#include "httpauth/nonce_store.hpp"
 #include "netns.hpp"
 #include "netns_thread.hpp"
 #include "skywire/disc/addr_resolver_client.hpp"
@@ -33,6 +32,7 @@
 #include "skywire/net/timeout.hpp"
 #include "skywire/transport/errc.hpp"
 #include "skywire/transport/sudph.hpp"
+#include "resolver_fixture.hpp"
 
 namespace skywire::transport {
 namespace {
@@ -43,14 +43,9 @@ using namespace std::chrono_literals;
 
 crypto::key_pair keys(std::string_view seed) { return *crypto::deterministic_key_pair(as_bytes(seed)); }
 
-using test::wait_for;
-
-std::shared_ptr<disc::addr_resolver_client> make_ar(asio::any_io_executor ex, const std::string& url,
-                                                    const crypto::key_pair& kp) {
-  auto http = std::make_shared<net::http_client>(ex);
-  auto auth = std::make_shared<disc::httpauth_client>(ex, http, url, kp);
-  return std::make_shared<disc::addr_resolver_client>(auth);
-}
+using skywire::test::wait_for;
+using test::make_ar;
+using test::read_full;
 
 sudph_config config(const std::string& ip, const std::string& ar_udp) {
   sudph_config cfg;
@@ -70,25 +65,16 @@ bytes pattern(std::size_t n) {
   return b;
 }
 
-asio::awaitable<result<void>> read_full(net::stream& s, mutable_byte_view out) {
-  while (!out.empty()) {
-    auto n = co_await s.read_some(out);
-    if (!n) co_return n.error();
-    out = out.subspan(*n);
-  }
-  co_return result<void>{};
-}
-
 // Whether the kernel has the netem qdisc (sch_netem): not every test machine's kernel does.
 bool netem_available() {
-  test::netns probe("sudph-probe");
+  skywire::test::netns probe("sudph-probe");
   if (probe.exec("ip link add swq0 type veth peer name swq1") != 0) return false;
   return probe.exec("tc qdisc add dev swq0 root netem delay 1ms 2>/dev/null") == 0;
 }
 
 void transfer_across_namespaces(bool lossy) {
-  test::netns right_ns("sudph-r"), left_ns("sudph-l");
-  test::veth link(right_ns, "198.18.7.1/24", left_ns, "198.18.7.2/24");
+  skywire::test::netns right_ns("sudph-r"), left_ns("sudph-l");
+  skywire::test::veth link(right_ns, "198.18.7.1/24", left_ns, "198.18.7.2/24");
   if (lossy) {
     ASSERT_EQ(right_ns.exec("tc qdisc add dev " + link.a_if + " root netem loss 5% delay 100ms"), 0);
     ASSERT_EQ(left_ns.exec("tc qdisc add dev " + link.b_if + " root netem loss 5% delay 100ms"), 0);
@@ -100,7 +86,7 @@ void transfer_across_namespaces(bool lossy) {
   auto db = ar_svc::make_memory_store();
   auto nonces = svc::httpauth::make_memory_nonce_store();
 
-  test::netns_thread right(right_ns);
+  skywire::test::netns_thread right(right_ns);
   std::unique_ptr<ar_svc::service> ar;
   std::unique_ptr<sudph_network> nb;
   const std::uint16_t ar_port = right.call([&]() -> std::uint16_t {
@@ -123,7 +109,7 @@ void transfer_across_namespaces(bool lossy) {
   const std::string url = "http://198.18.7.1:" + std::to_string(ar_port);
 
   {
-    test::netns_thread left(left_ns);
+    skywire::test::netns_thread left(left_ns);
     std::unique_ptr<sudph_network> na;
     ASSERT_TRUE(left.call([&] {
       auto n = sudph_network::create(left.ctx.get_executor(), ka, make_ar(left.ctx.get_executor(), url, ka),
@@ -197,7 +183,7 @@ void transfer_across_namespaces(bool lossy) {
 }
 
 bool namespaces_usable() {
-  if (test::netns_available()) return true;
+  if (skywire::test::netns_available()) return true;
   if (std::getenv("CI")) ADD_FAILURE() << "netns tests need root and iproute2 in CI";
   return false;
 }

@@ -22,7 +22,7 @@
 #include "skywire/transport/kcp/segment.hpp"
 #include "skywire/transport/sudph.hpp"
 #include "skywire/wire/transport/transport_id.hpp"
-#include "test_util.hpp"
+#include "resolver_fixture.hpp"
 
 namespace skywire::transport {
 namespace {
@@ -33,83 +33,6 @@ using namespace test;
 using asio::ip::udp;
 namespace wt = wire::transport;
 namespace ar_svc = svc::address_resolver;
-
-asio::awaitable<void> sleep_for(std::chrono::steady_clock::duration d) {
-  asio::steady_timer t(co_await asio::this_coro::executor, d);
-  co_await t.async_wait(asio::use_awaitable);
-}
-
-asio::awaitable<bool> wait_until(std::function<bool()> pred, std::chrono::steady_clock::duration limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) co_return false;
-    co_await sleep_for(20ms);
-  }
-  co_return true;
-}
-
-asio::awaitable<result<void>> read_full(net::stream& s, mutable_byte_view out) {
-  while (!out.empty()) {
-    auto n = co_await s.read_some(out);
-    if (!n) co_return n.error();
-    out = out.subspan(*n);
-  }
-  co_return result<void>{};
-}
-
-asio::awaitable<bool> send_and_check(net::stream& from, net::stream& to, const bytes& data) {
-  bytes got(data.size());
-  auto w = from.write_all(data);
-  auto r = read_full(to, got);
-  auto both = std::move(w) && std::move(r);
-  auto [wr, rr] = co_await std::move(both);
-  co_return wr && rr && got == data;
-}
-
-struct resolver {
-  base::system_clock clock;
-  std::unique_ptr<ar_svc::store> db = ar_svc::make_memory_store();
-  std::unique_ptr<svc::httpauth::nonce_store> nonces = svc::httpauth::make_memory_nonce_store();
-  std::unique_ptr<ar_svc::service> svc;
-  std::string url;
-  std::uint16_t port = 0;
-
-  result<std::uint16_t> start(asio::any_io_executor ex) {
-    ar_svc::service_options opt;
-    opt.host = "127.0.0.1";
-    opt.port = 0;
-    opt.api.local_mode = true;
-    svc = std::make_unique<ar_svc::service>(ex, *db, *nonces, clock, base::make_null_logger("ar"), opt);
-    auto p = svc->start();
-    if (p) {
-      port = *p;
-      url = "http://127.0.0.1:" + std::to_string(*p);
-    }
-    return p;
-  }
-
-  asio::awaitable<bool> has_sudph(crypto::public_key pk) {
-    auto r = co_await db->resolve("sudph", pk);
-    co_return r && r->has_value();
-  }
-
-  // A visor is bound() once it sent LocalAddresses; the resolver stores it a moment later.
-  asio::awaitable<bool> wait_bound(crypto::public_key pk) {
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (!co_await has_sudph(pk)) {
-      if (std::chrono::steady_clock::now() > deadline) co_return false;
-      co_await sleep_for(20ms);
-    }
-    co_return true;
-  }
-};
-
-std::shared_ptr<disc::addr_resolver_client> make_ar(asio::any_io_executor ex, const std::string& url,
-                                                    const crypto::key_pair& kp) {
-  auto http = std::make_shared<net::http_client>(ex);
-  auto auth = std::make_shared<disc::httpauth_client>(ex, http, url, kp);
-  return std::make_shared<disc::addr_resolver_client>(auth);
-}
 
 sudph_config loopback_config(const resolver& r) {
   sudph_config cfg;

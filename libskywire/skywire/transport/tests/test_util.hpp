@@ -1,17 +1,22 @@
 #pragma once
 // Helpers for the transport tests: run a coroutine test body on an io_context, a connected
-// loopback TCP pair as net::streams, and deterministic key pairs.
+// loopback TCP pair as net::streams, deterministic key pairs, sleeping and polling, and moving
+// bytes through a net::stream pair.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "skywire/crypto/keys.hpp"
@@ -72,6 +77,42 @@ inline asio::awaitable<std::string> read_until_eof(tcp::socket& s, std::size_t m
     if (ec) break;
   }
   co_return out;
+}
+
+inline asio::awaitable<void> sleep_for(std::chrono::steady_clock::duration d) {
+  asio::steady_timer t(co_await asio::this_coro::executor, d);
+  co_await t.async_wait(use_tuple);
+}
+
+// Polls pred every 20 ms until it holds (true) or `limit` passes (false).
+inline asio::awaitable<bool> wait_until(std::function<bool()> pred, std::chrono::steady_clock::duration limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > deadline) co_return false;
+    co_await sleep_for(std::chrono::milliseconds(20));
+  }
+  co_return true;
+}
+
+// Reads exactly out.size() bytes.
+inline asio::awaitable<result<void>> read_full(net::stream& s, mutable_byte_view out) {
+  while (!out.empty()) {
+    auto n = co_await s.read_some(out);
+    if (!n) co_return n.error();
+    out = out.subspan(*n);
+  }
+  co_return result<void>{};
+}
+
+// `from` writes `data` while `to` reads; true when `to` got exactly it.
+inline asio::awaitable<bool> send_and_check(net::stream& from, net::stream& to, const bytes& data) {
+  using namespace boost::asio::experimental::awaitable_operators;
+  bytes got(data.size());
+  auto w = from.write_all(data);
+  auto r = read_full(to, got);
+  auto both = std::move(w) && std::move(r);
+  auto [wr, rr] = co_await std::move(both);
+  co_return wr && rr && got == data;
 }
 
 }  // namespace skywire::transport::test

@@ -27,15 +27,11 @@ namespace {
 
 using namespace std::chrono_literals;
 using test::run;
+using test::sleep_for;
 namespace asio = boost::asio;
 using asio::ip::udp;
 
 const udp::endpoint any_loopback(asio::ip::address_v4::loopback(), 0);
-
-asio::awaitable<void> sleep_for(std::chrono::steady_clock::duration d) {
-  asio::steady_timer t(co_await asio::this_coro::executor, d);
-  co_await t.async_wait(test::use_tuple);
-}
 
 std::shared_ptr<udp_mux> open_mux(asio::any_io_executor ex, udp_mux_config cfg = {}) {
   auto m = udp_mux::open(ex, any_loopback, std::move(cfg));
