@@ -37,15 +37,6 @@ namespace {
 using namespace netns_test;
 using test::nat_lab;
 
-bool nat_usable() {
-  if (test::iptables_available()) return true;
-  if (std::getenv("CI")) ADD_FAILURE() << "NAT netns tests need root, iproute2 and iptables (nat table) in CI";
-  return false;
-}
-
-#define REQUIRE_NAT() \
-  if (!nat_usable()) GTEST_SKIP() << "needs root, iproute2 and iptables with the nat table"
-
 visor_options sudph_only() {
   visor_options o;
   o.stcpr = false;

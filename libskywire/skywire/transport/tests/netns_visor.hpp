@@ -13,6 +13,7 @@
 // coroutine co_spawned there and waited with a bound); the destructor closes the manager there
 // first. Nothing here asserts: callers check the results.
 #include <chrono>
+#include <cstdlib>
 #include <functional>
 #include <future>
 #include <memory>
@@ -22,6 +23,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_future.hpp>
@@ -248,4 +251,15 @@ struct visor {
   }
 };
 
+// The NAT tests need root, iproute2 and iptables' nat table: without them they skip, except in
+// CI, where that is a failure.
+inline bool nat_usable() {
+  if (skywire::test::iptables_available()) return true;
+  if (std::getenv("CI")) ADD_FAILURE() << "NAT netns tests need root, iproute2 and iptables (nat table) in CI";
+  return false;
+}
+
 }  // namespace skywire::transport::netns_test
+
+#define REQUIRE_NAT() \
+  if (!::skywire::transport::netns_test::nat_usable()) GTEST_SKIP() << "needs root, iproute2 and iptables with the nat table"
