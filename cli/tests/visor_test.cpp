@@ -225,13 +225,16 @@ TEST_F(visor_cli, PingOverATwoHopRouteLeavesNoRuleBehind) {
   ASSERT_EQ(table.exit_code, 0) << table.err;
   EXPECT_NE(table.out.find("min/avg/max"), std::string::npos) << table.out;
   std::string auto_type;
+  std::uint64_t auto_sent = 0;
   const auto after = cli_json({"tp", "ls", "--rpc", a.rpc});
   for (const auto& t : after.as_array()) {
     if (t.at("remote_pk").as_string() == c.pk && t.at("label").as_string() == "automatic") {
       auto_type = std::string(t.at("type").as_string());
+      auto_sent = t.at("log").at("sent").to_number<std::uint64_t>();
     }
   }
   EXPECT_EQ(auto_type, "stcpr");
+  EXPECT_GT(auto_sent, 2048u) << "the ping's 1-hop route went over the automatic transport";
 
   // The routes closed with the pings: no rule is left on the hop in the middle or at the ends.
   bool clean = false;

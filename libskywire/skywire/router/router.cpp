@@ -272,12 +272,23 @@ asio::awaitable<void> router_state::gc_loop(std::shared_ptr<router_state> self) 
   }
 }
 
+std::optional<transport::transport_info> router_state::direct_transport(const crypto::public_key& remote) const {
+  static constexpr std::string_view preference[] = {wt::type_stcp, wt::type_stcpr, wt::type_sudph, wt::type_dmsg};
+  const auto rank = [](const std::string& type) {
+    return std::find(std::begin(preference), std::end(preference), type) - std::begin(preference);
+  };
+  std::optional<transport::transport_info> best;
+  for (auto& tp : tm.transports()) {
+    if (tp.remote_pk == remote && (!best || rank(tp.type) < rank(best->type))) best = std::move(tp);
+  }
+  return best;
+}
+
 asio::awaitable<result<std::pair<routing::path, routing::path>>> router_state::ping_paths(
     const crypto::public_key& via) {
   const auto& self = cfg.keys.pk;
-  for (const auto& tp : tm.transports()) {
-    if (tp.remote_pk != via) continue;
-    routing::path loop{{tp.id, self, via}, {tp.id, via, self}};
+  if (auto tp = direct_transport(via)) {
+    routing::path loop{{tp->id, self, via}, {tp->id, via, self}};
     co_return std::pair{loop, loop};
   }
   // No direct transport: Go's PingRoute asks for a self→self loop of at most 2 hops.
@@ -426,9 +437,16 @@ asio::awaitable<result<route_group>> router::dial(crypto::public_key remote, std
   if (!lease) co_return lease.error();
   const auto& self = st->cfg.keys.pk;
   routing::route_descriptor desc{self, remote, lease->port(), port};
-  auto find = finder->find(self, remote, min_hops, max_hops);
-  auto paths = co_await net::with_timeout(std::move(find), st->cfg.find_timeout);
-  if (!paths) co_return paths.error();
+  result<std::pair<routing::path, routing::path>> paths = errc::no_transport;
+  if (auto tp = min_hops <= 1 ? st->direct_transport(remote) : std::nullopt) {
+    // The shortest route there is; the route finder would answer it too, but may not know yet a
+    // transport made a moment ago (by the dial hook, say).
+    paths = std::pair{routing::path{{tp->id, self, remote}}, routing::path{{tp->id, remote, self}}};
+  } else {
+    auto find = finder->find(self, remote, min_hops, max_hops);
+    paths = co_await net::with_timeout(std::move(find), st->cfg.find_timeout);
+    if (!paths) co_return paths.error();
+  }
   auto dial = st->dial_route(desc, std::move(paths->first), std::move(paths->second), opts.encrypt && st->cfg.encrypt,
                              std::move(*lease));
   co_return co_await std::move(dial);

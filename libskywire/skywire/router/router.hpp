@@ -35,13 +35,17 @@
 // (errc::route_expired). A route group that ends deletes its two rules.
 //
 // Dialing (§3.7): dial(pk, port, opts) runs the dial_hook when one is set (dial_hook.hpp;
-// hook_timeout), fails with errc::no_transport when the visor has no transport at all,
-// reserves an ephemeral port (49153…), asks the path_finder for {forward, reverse} (find_timeout), checks both paths, asks route_setup for
-// the route {(self, pk, lport, port), route_keep_alive, forward, reverse} (setup_timeout), checks
-// the EdgeRules it returns, saves them, creates the initiator group and waits for its handshake
-// (2 s + Noise 5 s at most). dial_ping_route(pk, port) builds Go's PingRoute loop self→pk→self
-// over a direct transport to pk (else asks the path finder for a self→self loop of at most 2
-// hops, MinHops 0, and requires pk on it); both ends of that route are this router's groups.
+// hook_timeout), fails with errc::no_transport when the visor has no transport at all and
+// reserves an ephemeral port (49153…). For at most 1 hop (the effective min hops is 0 or 1) over
+// a transport to pk that is up, the route is that one hop (stcp, stcpr, sudph, then dmsg): the
+// route finder's shortest answer would be the same, but it may not know yet a transport made a
+// moment ago. Otherwise it asks the path_finder for {forward, reverse} (find_timeout). It checks
+// both paths, asks route_setup for the route {(self, pk, lport, port), route_keep_alive,
+// forward, reverse} (setup_timeout), checks the EdgeRules it returns, saves them, creates the
+// initiator group and waits for its handshake (2 s + Noise 5 s at most). dial_ping_route(pk,
+// port) builds Go's PingRoute loop self→pk→self over a direct transport to pk (else asks the
+// path finder for a self→self loop of at most 2 hops, MinHops 0, and requires pk on it); both
+// ends of that route are this router's groups.
 //
 // Errors: errc (router), the path finder's and route setup's own errors, net::errc::timeout
 // (their deadlines), routing::errc (table bounds, unreserved ids, bad paths), dmsg::errc::no_ports

@@ -237,11 +237,11 @@ class manager_state : public std::enable_shared_from_this<manager_state> {
     } guard{st.get()};
     std::weak_ptr<manager_state> w = st;
     // Named first (never a capturing lambda inside a co_await expression: g++ 12).
-    register_fn on_register = [w](const wt::signed_entry& se) {
+    register_fn on_register = [w](const wt::signed_entry& se) -> asio::awaitable<void> {
       auto s = w.lock();
-      if (!s || !s->reg || s->closing) return;
-      auto spawned = s->tasks.spawn(register_entry(s, se));
-      if (!spawned) s->log->warn("registry registration not started: {}", spawned.error().message());
+      if (!s || !s->reg || s->closing) co_return;
+      auto registering = register_entry(s, se);
+      co_await std::move(registering);
     };
     const std::string remote = conn.remote_pk.to_hex();
     auto settled = co_await settle_as_responder(conn, st->cfg.keys, on_register, st->cfg.settlement_timeout);

@@ -17,7 +17,9 @@
 //     settles as initiator (settlement.hpp) and adopts it with the given label. Concurrent
 //     saves of one ID share one dial (the first caller's label wins).
 //   * incoming transports of every network are settled as responder (the registry's register
-//     call is made for them, as the Go responder does; its outcome never fails the handshake)
+//     call is made for them and awaited before the settlement's OK, as the Go responder does, so
+//     a dialler's new transport is already in the discovery; its outcome never fails the
+//     handshake)
 //     and adopted with label "user", or keep the label of an existing transport with that ID.
 //   * duplicates (§1.7): a second connection for an ID that settles while one is up. Go's rule
 //     (the side whose pk sorts first keeps the old one, the other side the new one) depends on

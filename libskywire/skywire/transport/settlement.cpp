@@ -72,7 +72,10 @@ asio::awaitable<result<wt::signed_entry>> run_responder(transport& tp, const cry
     (void)co_await respond(tp, settlement_response::signature_error);
     co_return signed_ok.error();
   }
-  if (on_register) on_register(*se);
+  if (on_register) {
+    auto registering = on_register(*se);
+    co_await std::move(registering);
+  }
   auto w = co_await respond(tp, settlement_response::ok);
   if (!w) co_return w.error();
   co_return std::move(*se);

@@ -18,8 +18,10 @@
 //
 // Deadline: the whole exchange (Go: 20 s); net::errc::timeout on expiry. On any error the
 // caller drops the transport (a responder keeps accepting others — unlike Go's accept loop,
-// §1.7). The register callback runs on the caller's executor before 0x01 is written and must
-// not block; it may start asynchronous work of its own.
+// §1.7). The register callback is awaited before 0x01 is written, as Go registers before it
+// answers: when the initiator has its transport, the transport discovery (and so the route
+// finder) has it too. It runs on the caller's executor and bounds its own time (the manager
+// gives the POST registry_timeout, half of the settlement's deadline).
 #include <chrono>
 #include <functional>
 
@@ -46,7 +48,7 @@ boost::asio::awaitable<result<wire::transport::signed_entry>> settle_as_initiato
     transport& tp, const crypto::key_pair& local,
     std::chrono::steady_clock::duration timeout = settlement_timeout);
 
-using register_fn = std::function<void(const wire::transport::signed_entry&)>;
+using register_fn = std::function<boost::asio::awaitable<void>(const wire::transport::signed_entry&)>;
 
 // Responder side: returns the entry carrying both signatures (also what `on_register` got).
 boost::asio::awaitable<result<wire::transport::signed_entry>> settle_as_responder(

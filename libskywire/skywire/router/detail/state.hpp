@@ -111,6 +111,8 @@ struct router_state : std::enable_shared_from_this<router_state> {
   void close_group_of(const routing::rule& r, error_code why);
   boost::asio::awaitable<void> gc_loop(std::shared_ptr<router_state> self);
   boost::asio::awaitable<result<std::pair<routing::path, routing::path>>> ping_paths(const crypto::public_key& via);
+  // The transport to `remote` a one-hop route takes (stcp, stcpr, sudph, then dmsg: relayed last).
+  std::optional<transport::transport_info> direct_transport(const crypto::public_key& remote) const;
   boost::asio::awaitable<result<route_group>> dial_route(routing::route_descriptor desc, routing::path fwd,
                                                          routing::path rev, bool encrypt, dmsg::port_lease lease);
 

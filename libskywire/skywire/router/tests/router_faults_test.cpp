@@ -167,14 +167,16 @@ TEST(Router, DialFailuresAreValues) {
     auto d1 = net[0].r->dial(crypto::public_key{}, 44);
     EXPECT_EQ((co_await std::move(d1)).error(), make_error_code(errc::empty_remote));
     CO_ASSERT(co_await net.link(0, 1));
-    // No path known: the finder's error comes back; nothing was set up.
-    auto d2 = net[0].r->dial(net[1].pk(), 44);
+    // No path known (two hops asked for, so the direct transport is no answer): the finder's
+    // error comes back; nothing was set up.
+    const dial_options two_hops{.min_hops = 2};
+    auto d2 = net[0].r->dial(net[1].pk(), 44, two_hops);
     EXPECT_EQ((co_await std::move(d2)).error(), make_error_code(routing::errc::empty_path));
     EXPECT_EQ(net.setup->calls, 0);
     // A path that does not end at the remote is refused before the setup node is asked.
     net.paths->table[{net[0].pk(), net[1].pk()}] = {{tp_id(net[0].pk(), net[1].pk()), net[0].pk(), net[0].pk()}};
     net.paths->table[{net[1].pk(), net[0].pk()}] = {{tp_id(net[0].pk(), net[1].pk()), net[1].pk(), net[0].pk()}};
-    auto d3 = net[0].r->dial(net[1].pk(), 44);
+    auto d3 = net[0].r->dial(net[1].pk(), 44, two_hops);
     EXPECT_FALSE((co_await std::move(d3)).has_value());
     EXPECT_EQ(net.setup->calls, 0);
     EXPECT_TRUE(net[0].r->rules().empty());

@@ -255,7 +255,8 @@ TEST(Router, TheDialHookRunsFirstAndOnlyForShortRoutes) {
     auto rp = co_await open_route(net, 0, 1, 44);
     CO_ASSERT(rp.dialer && rp.acceptor);
     EXPECT_EQ(hook->calls, std::vector<crypto::public_key>{net[1].pk()});
-    EXPECT_EQ(net[0].m->transports().size(), 1u) << "the hook's transport carried the route";
+    EXPECT_EQ(net[0].m->transports().size(), 1u);
+    EXPECT_EQ(net.paths->calls, 0) << "one hop over the hook's transport: the finder is not asked";
     {
       const auto msgs = sample_messages("hooked", 4070);
       CO_ASSERT(co_await exchange(*rp.dialer, *rp.acceptor, msgs));
@@ -269,7 +270,7 @@ TEST(Router, TheDialHookRunsFirstAndOnlyForShortRoutes) {
     auto g = co_await std::move(far);
     EXPECT_TRUE(g.has_value()) << (g ? "" : g.error().message());
     EXPECT_EQ(hook->calls.size(), 1u);
-    // A hook that fails: logged, and the route finder still answers.
+    // A hook that fails: logged, and the dial goes on (over the transport that is up).
     hook->fail = true;
     auto again = net[0].r->dial(net[1].pk(), 45, {});
     auto g2 = co_await std::move(again);

@@ -61,8 +61,9 @@ asio::awaitable<std::pair<std::optional<transport>, std::optional<transport>>> c
                   << (ra ? "ok" : ra.error().message());
     co_return std::pair<std::optional<transport>, std::optional<transport>>{};
   }
-  register_fn on_register = [registered](const wt::signed_entry& se) {
+  register_fn on_register = [registered](const wt::signed_entry& se) -> asio::awaitable<void> {
     if (registered) registered->push_back(se);
+    co_return;
   };
   const auto ka = keys("a");
   const auto kb = keys("b");
@@ -206,7 +207,10 @@ asio::awaitable<forged_outcome> send_forged(pair_of_networks& nets, const std::f
   wt::signed_entry se{wt::make_entry(keys("a").pk, keys("b").pk, wt::type_stcp, wt::label_user), {}, 0};
   forge(se);
   const std::string line = wt::to_json_line(se);
-  register_fn on_register = [&out](const wt::signed_entry&) { out.registered = true; };
+  register_fn on_register = [&out](const wt::signed_entry&) -> asio::awaitable<void> {
+    out.registered = true;
+    co_return;
+  };
   auto initiator = [&]() -> asio::awaitable<void> {
     (void)co_await rd->stream->write_all(as_bytes(line));
     std::array<std::uint8_t, 1> b{};
