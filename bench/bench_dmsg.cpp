@@ -20,7 +20,6 @@
 //     this process, so this is the whole process (client A + server + client B), not the server
 //     alone; baseline = the CPU time of the two AEAD passes alone. Lower is better; informational.
 #include <sodium.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -44,8 +43,6 @@
 #include <boost/asio/write.hpp>
 
 #include "dmsg-discovery/service.hpp"
-#include "harness.hpp"
-#include "skywire/crypto/ecdh.hpp"
 #include "skywire/crypto/keys.hpp"
 #include "skywire/crypto/random.hpp"
 #include "skywire/dmsg/client.hpp"
@@ -53,6 +50,7 @@
 #include "skywire/dmsg/session_handshake.hpp"
 #include "skywire/dmsg/yamux/session.hpp"
 #include "skywire/net/task_group.hpp"
+#include "support.hpp"
 
 using namespace skywire;
 namespace asio = boost::asio;
@@ -61,63 +59,25 @@ using namespace std::chrono_literals;
 
 namespace {
 
+using bench::aead_seal_rate_bytes;
+using bench::check;
+using bench::cpu_seconds;
+using bench::keys;
+using bench::loop;
+using bench::median;
+using bench::mib;
+using bench::on;
+using bench::pump_tcp;
+using bench::seconds_since;
+using bench::sink_tcp;
+using bench::tcp_pair;
+
 constexpr std::size_t transfer_bytes = 256u << 20;
 constexpr int transfer_batches = 3;
 constexpr int open_dials = 200;
 constexpr int handshake_sessions = 300;
 constexpr int handshake_parallel = 8;
 constexpr int handshake_batches = 3;
-
-void check(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "bench_dmsg: %s failed\n", what);
-    std::exit(1);
-  }
-}
-
-// An io_context running on its own thread until stopped.
-struct loop {
-  asio::io_context ctx;
-  asio::executor_work_guard<asio::io_context::executor_type> guard = asio::make_work_guard(ctx);
-  std::thread th{[this] { ctx.run(); }};
-
-  asio::any_io_executor ex() { return ctx.get_executor(); }
-  void stop() {
-    guard.reset();
-    ctx.stop();
-    if (th.joinable()) th.join();
-  }
-  ~loop() { stop(); }
-};
-
-// Runs a coroutine on `l` and waits for it from this (the main) thread.
-template <class T>
-T on(loop& l, asio::awaitable<T> aw) {
-  return asio::co_spawn(l.ctx, std::move(aw), asio::use_future).get();
-}
-
-double seconds_since(bench::bench_clock::time_point t0) {
-  return std::chrono::duration<double>(bench::bench_clock::now() - t0).count();
-}
-
-double cpu_seconds() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  auto tv = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; };
-  return tv(ru.ru_utime) + tv(ru.ru_stime);
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
-
-crypto::key_pair keys(std::string_view seed) { return *crypto::deterministic_key_pair(as_bytes(seed)); }
-
-asio::awaitable<void> sleep_for(std::chrono::steady_clock::duration d) {
-  asio::steady_timer t(co_await asio::this_coro::executor, d);
-  co_await t.async_wait(asio::use_awaitable);
-}
 
 // ---- generic byte pumps over dmsg streams and TCP sockets ----
 
@@ -137,23 +97,6 @@ asio::awaitable<void> sink_dmsg(dmsg::stream& s, std::size_t total) {
     auto n = co_await s.read_some(buf);
     check(n.has_value(), "dmsg read");
     total -= std::min(total, *n);
-  }
-}
-
-asio::awaitable<void> pump_tcp(tcp::socket& s, std::size_t total) {
-  const bytes chunk(64 * 1024, 0x5a);
-  while (total > 0) {
-    const std::size_t n = std::min(total, chunk.size());
-    co_await asio::async_write(s, asio::buffer(chunk.data(), n), asio::use_awaitable);
-    total -= n;
-  }
-}
-
-asio::awaitable<void> sink_tcp(tcp::socket& s, std::size_t total) {
-  bytes buf(64 * 1024);
-  while (total > 0) {
-    const std::size_t n = co_await s.async_read_some(asio::buffer(buf), asio::use_awaitable);
-    total -= std::min(total, n);
   }
 }
 
@@ -252,7 +195,8 @@ void setup(bench_env& e) {
     e.srv_port = *sp;
     url_p.set_value(url);
   });
-  const std::string url = url_p.get_future().get();
+  auto url_f = url_p.get_future();
+  const std::string url = bench::get_within(url_f, "discovery and server start");
 
   auto make_client = [&](loop& l, std::string_view seed) {
     dmsg::client_config cfg{keys(seed), url};
@@ -264,7 +208,8 @@ void setup(bench_env& e) {
       c->start();
       p.set_value(std::move(c));
     });
-    return p.get_future().get();
+    auto f = p.get_future();
+    return bench::get_within(f, "client start");
   };
   e.a = make_client(e.a_loop, "bench-client-a");
   e.b = make_client(e.b_loop, "bench-client-b");
@@ -273,7 +218,7 @@ void setup(bench_env& e) {
   on(e.b_loop, listen_on(e));
   auto accepted = asio::co_spawn(e.b_loop.ctx, accept_one(e), asio::use_future);
   on(e.a_loop, dial_sink(e));
-  accepted.get();
+  bench::get_within(accepted, "accept");
   on(e.b_loop, start_echo(e));
 }
 
@@ -300,55 +245,18 @@ void teardown(bench_env& e) {
   on(e.a_loop, close_a(e));
   on(e.b_loop, close_b(e));
   on(e.srv_loop, close_srv(e));
-  e.a_loop.stop();
-  e.b_loop.stop();
-  e.srv_loop.stop();
+  e.a_loop.finish(5s);
+  e.b_loop.finish(5s);
+  e.srv_loop.finish(5s);
 }
 
 // ---- (a) throughput and (d) CPU per GB ----
 
-struct tcp_pair {
-  std::optional<tcp::socket> a, b;
-};
-
-asio::awaitable<void> tcp_accept(tcp::acceptor& acc, tcp_pair& p) {
-  p.b.emplace(co_await acc.async_accept(asio::use_awaitable));
-}
-
-asio::awaitable<void> tcp_connect(tcp::endpoint ep, tcp_pair& p) {
-  p.a.emplace(co_await asio::this_coro::executor);
-  co_await p.a->async_connect(ep, asio::use_awaitable);
-}
-
-double aead_seal_rate_bytes() {
-  unsigned char key[crypto_aead_chacha20poly1305_ietf_KEYBYTES];
-  std::fill(std::begin(key), std::end(key), 0x42);
-  constexpr std::size_t frame = 4070;
-  const bytes plaintext(frame, 0x5a);
-  bytes ct(frame + crypto_aead_chacha20poly1305_ietf_ABYTES);
-  std::uint64_t counter = 0;
-  auto seal = [&] {
-    unsigned char nonce[crypto_aead_chacha20poly1305_ietf_NPUBBYTES] = {};
-    ++counter;
-    for (int i = 0; i < 8; ++i) nonce[4 + i] = static_cast<unsigned char>(counter >> (8 * i));
-    unsigned long long clen = 0;
-    crypto_aead_chacha20poly1305_ietf_encrypt(ct.data(), &clen, plaintext.data(), plaintext.size(), nullptr, 0,
-                                              nullptr, nonce, key);
-    bench::do_not_optimize(ct.data());
-  };
-  return bench::rate(seal) * static_cast<double>(frame);
-}
-
 void throughput_rows(bench_env& e) {
-  const double mib = 1024.0 * 1024.0;
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
 
   // Raw loopback TCP between the same two threads.
-  tcp::acceptor acc(e.b_loop.ex(), tcp::endpoint(asio::ip::address_v4::loopback(), 0));
-  tcp_pair tp;
-  auto accepted = asio::co_spawn(e.b_loop.ctx, tcp_accept(acc, tp), asio::use_future);
-  on(e.a_loop, tcp_connect(acc.local_endpoint(), tp));
-  accepted.get();
+  tcp_pair tp = bench::tcp_pair_between(e.a_loop, e.b_loop);
 
   double dmsg_best = 0, tcp_best = 0, aead_best = 0;
   double cpu = 0, moved = 0;
@@ -359,7 +267,7 @@ void throughput_rows(bench_env& e) {
     auto t0 = bench::bench_clock::now();
     auto sunk = asio::co_spawn(e.b_loop.ctx, sink_dmsg(*e.b_stream, transfer_bytes), asio::use_future);
     on(e.a_loop, pump_dmsg(*e.a_stream, transfer_bytes));
-    sunk.get();
+    bench::get_within(sunk, "dmsg sink");
     dmsg_best = std::max(dmsg_best, static_cast<double>(transfer_bytes) / seconds_since(t0));
     cpu += cpu_seconds() - c0;
     moved += static_cast<double>(transfer_bytes);
@@ -367,16 +275,10 @@ void throughput_rows(bench_env& e) {
     t0 = bench::bench_clock::now();
     auto tsunk = asio::co_spawn(e.b_loop.ctx, sink_tcp(*tp.b, transfer_bytes), asio::use_future);
     on(e.a_loop, pump_tcp(*tp.a, transfer_bytes));
-    tsunk.get();
+    bench::get_within(tsunk, "raw TCP sink");
     tcp_best = std::max(tcp_best, static_cast<double>(transfer_bytes) / seconds_since(t0));
   }
-  asio::post(e.b_loop.ctx, [&] {
-    tp.b.reset();
-    acc.close();
-  });
-  asio::post(e.a_loop.ctx, [&] { tp.a.reset(); });
-  on(e.a_loop, sleep_for(10ms));
-  on(e.b_loop, sleep_for(10ms));
+  bench::drop_between(tp, e.a_loop, e.b_loop);
 
   const double bound = aead_best * cores / 2;
   bench::row("dmsg stream A->server->B 256 MiB vs AEAD bound (4070 B seal x cores / 2); no Go baseline (Go dmsg "
@@ -444,7 +346,7 @@ void open_latency_row(bench_env& e) {
   auto server = asio::co_spawn(e.b_loop.ctx, tcp_echo_loop(acc), asio::use_future);
   const double tcp_med = median(on(e.a_loop, tcp_open_latencies(acc.local_endpoint())));
   asio::post(e.b_loop.ctx, [&] { acc.close(); });
-  server.get();
+  bench::get_within(server, "TCP echo server");
   std::fprintf(stderr, "bench_dmsg: stream open median %.3f ms, loopback TCP connect+echo median %.3f ms\n",
                dmsg_med * 1e3, tcp_med * 1e3);
   bench::row("dmsg stream open (dial to first echo byte, 1/median of 200) vs TCP connect+echo (informational)",
@@ -504,25 +406,13 @@ void wait_session_count(bench_env& e, std::size_t want) {
 
 void handshake_row(bench_env& e) {
   crypto::system_random rng;
-  const auto peer = crypto::generate_key_pair(rng);
-  const auto mine = crypto::generate_key_pair(rng);
-  auto dh_op = [&] {
-    auto out = crypto::noise_dh(mine.sk, peer.pk);
-    check(out.has_value(), "noise_dh");
-    bench::do_not_optimize(*out);
-  };
-  auto keygen_op = [&] {
-    auto kp = crypto::generate_key_pair(rng);
-    bench::do_not_optimize(kp.pk);
-  };
+  bench::secp256k1_rates ops;
   const tcp::endpoint ep(asio::ip::address_v4::loopback(), e.srv_port);
   const std::size_t base_sessions = on(e.srv_loop, session_count(*e.srv));
 
-  double dh_rate = 0, keygen_rate = 0, hs_rate = 0;
+  double hs_rate = 0;
   for (int round = 0; round < handshake_batches; ++round) {
-    auto [d, g] = bench::compare(dh_op, keygen_op, 3);
-    dh_rate = std::max(dh_rate, d);
-    keygen_rate = std::max(keygen_rate, g);
+    ops.measure(false);
 
     handshake_batch hb;
     for (int i = 0; i < handshake_sessions; ++i) hb.client_keys.push_back(crypto::generate_key_pair(rng));
@@ -535,7 +425,7 @@ void handshake_row(bench_env& e) {
     on(e.a_loop, drop_sessions(hb));
     wait_session_count(e, base_sessions);
   }
-  const double bound = 2.0 / (6.0 / dh_rate + 2.0 / keygen_rate);
+  const double bound = 2.0 / ops.seconds(6, 2);
   bench::row("dmsg session handshakes (TCP + XK + yamux, 8 in flight) vs secp256k1 bound 2 threads / (6 DH + 2 "
              "keygen); no Go baseline",
              hs_rate, bound, "sessions/s", 0.5);

@@ -9,26 +9,20 @@
 //     and t_keygen measured in the same run; target >= 0.8.
 #include <sodium.h>
 
-#include <cstdlib>
+#include <algorithm>
 #include <string>
 
-#include "harness.hpp"
-#include "skywire/crypto/ecdh.hpp"
 #include "skywire/crypto/keys.hpp"
 #include "skywire/crypto/random.hpp"
 #include "skywire/noise/frame.hpp"
 #include "skywire/noise/handshake_state.hpp"
+#include "support.hpp"
 
 using namespace skywire;
 
 namespace {
 
-void check(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "bench_noise: %s failed\n", what);
-    std::exit(1);
-  }
-}
+using bench::check;
 
 void transport_row(std::size_t size) {
   crypto::aead_key key;
@@ -99,36 +93,21 @@ void handshake_rows() {
   crypto::system_random rng;
   const handshake_keys keys{crypto::generate_key_pair(rng), crypto::generate_key_pair(rng)};
 
-  const auto peer = crypto::generate_key_pair(rng);
-  const auto mine = crypto::generate_key_pair(rng);
-  auto dh_op = [&] {
-    auto out = crypto::noise_dh(mine.sk, peer.pk);
-    check(out.has_value(), "noise_dh");
-    bench::do_not_optimize(*out);
-  };
-  auto keygen_op = [&] {
-    auto kp = crypto::generate_key_pair(rng);
-    bench::do_not_optimize(kp.pk);
-  };
   auto xk_op = [&] { full_handshake(noise::handshake_pattern::xk, keys, rng); };
   auto kk_op = [&] { full_handshake(noise::handshake_pattern::kk, keys, rng); };
 
   // Interleave primitive and handshake measurements in rounds so both see the same machine
   // load; keep the best of each (interference only ever slows a batch down).
-  double dh_rate = 0, keygen_rate = 0, xk_rate = 0, kk_rate = 0;
+  bench::secp256k1_rates ops;
+  double xk_rate = 0, kk_rate = 0;
   for (int round = 0; round < 3; ++round) {
-    auto [d, g] = bench::compare(dh_op, keygen_op, 3);
+    ops.measure(false);
     auto [x, k] = bench::compare(xk_op, kk_op, 3, 0.1);
-    dh_rate = std::max(dh_rate, d);
-    keygen_rate = std::max(keygen_rate, g);
     xk_rate = std::max(xk_rate, x);
     kk_rate = std::max(kk_rate, k);
   }
-  const double t_dh = 1.0 / dh_rate;
-  const double t_keygen = 1.0 / keygen_rate;
-
-  const double xk_bound = 1.0 / (6 * t_dh + 2 * t_keygen);
-  const double kk_bound = 1.0 / (8 * t_dh + 2 * t_keygen);
+  const double xk_bound = 1.0 / ops.seconds(6, 2);
+  const double kk_bound = 1.0 / ops.seconds(8, 2);
   bench::row("noise XK handshake (both sides, 6 DH + 2 keygen) vs secp256k1 op bound", xk_rate, xk_bound,
              "handshakes/s", 0.8);
   bench::row("noise KK handshake (both sides, 8 DH + 2 keygen) vs secp256k1 op bound", kk_rate, kk_bound,
