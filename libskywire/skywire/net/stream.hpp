@@ -14,11 +14,19 @@
 //
 // Errors: read_some returns errc::closed at EOF (never a 0-byte success for a non-empty
 // buffer); other errors are the carrier's own (system/asio categories for TCP).
+//
+// Peeking (optional): peek_some lets a reader that must not consume past a delimiter (the
+// transport handshake's text lines, followed at once by Noise bytes a peer may already have
+// sent) look at what is buffered and then read exactly up to the delimiter, instead of one
+// read_some per byte. Only carriers that can do it cheaply implement it (TCP: recv(MSG_PEEK);
+// the transport's Noise stream: its decrypted frame); the default says "not supported" and the
+// caller falls back to reading byte by byte.
 #include "skywire/base/bytes.hpp"
 #include "skywire/base/result.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/system/errc.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -33,6 +41,18 @@ class stream {
 
   // Reads at least 1 and at most buf.size() bytes.
   virtual boost::asio::awaitable<result<std::size_t>> read_some(mutable_byte_view buf) = 0;
+
+  // Waits until at least 1 byte is readable, then copies at most buf.size() of the readable
+  // bytes into buf without consuming them: the next read_some returns the same bytes first (as
+  // many of them as its buffer holds). Counts as the outstanding read (never overlap it with
+  // read_some). An empty buf returns 0 at once. Errors: as read_some (errc::closed at EOF,
+  // operation_aborted when cancelled); boost::system::errc::operation_not_supported (generic
+  // category) at once, consuming nothing, when the carrier cannot peek (the default) — callers
+  // then read byte by byte.
+  virtual boost::asio::awaitable<result<std::size_t>> peek_some(mutable_byte_view buf) {
+    (void)buf;
+    co_return boost::system::errc::make_error_code(boost::system::errc::operation_not_supported);
+  }
 
   // Writes all of data (returns when it is handed to the carrier).
   virtual boost::asio::awaitable<result<void>> write_all(byte_view data) = 0;
@@ -53,7 +73,8 @@ class stream_dialer {
 
 // The default carrier: the Asio resolver (getaddrinfo on Asio's internal thread; not
 // cancellable while in flight) followed by a TCP connect that tries each resolved address in
-// turn. Errors: host_not_found, connection_refused, ... (asio/system categories).
+// turn. Its streams can peek (see tcp_stream.hpp). Errors: host_not_found, connection_refused,
+// ... (asio/system categories).
 std::shared_ptr<stream_dialer> make_tcp_dialer(boost::asio::any_io_executor ex);
 
 }  // namespace skywire::net

@@ -8,7 +8,11 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include <cerrno>
 #include <string>
+
+#include <sys/socket.h>
+#include <sys/types.h>
 
 namespace skywire::net {
 namespace {
@@ -26,6 +30,24 @@ class tcp_stream_impl final : public stream {
     if (ec == asio::error::eof) co_return errc::closed;
     if (ec) co_return ec;
     co_return n;
+  }
+
+  // Tries the peek first (the bytes are often already there), then waits for readability and
+  // peeks again: MSG_DONTWAIT, so a wake-up without data (another reader would be a caller bug)
+  // waits again instead of blocking the thread.
+  asio::awaitable<result<std::size_t>> peek_some(mutable_byte_view buf) override {
+    if (buf.empty()) co_return 0;
+    for (;;) {
+      if (!socket_.is_open()) co_return error_code(asio::error::bad_descriptor);
+      const ssize_t n = ::recv(socket_.native_handle(), buf.data(), buf.size(), MSG_PEEK | MSG_DONTWAIT);
+      if (n > 0) co_return static_cast<std::size_t>(n);
+      if (n == 0) co_return errc::closed;
+      const int err = errno;
+      if (err == EINTR) continue;
+      if (err != EAGAIN && err != EWOULDBLOCK) co_return error_code(err, boost::system::system_category());
+      auto [ec] = co_await socket_.async_wait(tcp::socket::wait_read, asio::as_tuple(asio::use_awaitable));
+      if (ec) co_return ec;
+    }
   }
 
   asio::awaitable<result<void>> write_all(byte_view data) override {

@@ -2,7 +2,8 @@
 // make_tcp_stream: a net::stream over an already connected TCP socket (an accepted one, or one
 // whose options the caller set before handing it over). Same behaviour as the streams
 // make_tcp_dialer returns: errc::closed at EOF, per-operation cancellation, close() shuts
-// down both directions. The stream owns the socket.
+// down both directions, and peek_some (waits for readability, then recv(MSG_PEEK)). The
+// stream owns the socket.
 #include <memory>
 
 #include <boost/asio/ip/tcp.hpp>

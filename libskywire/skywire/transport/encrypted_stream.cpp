@@ -56,8 +56,7 @@ encrypted_stream::encrypted_stream(std::unique_ptr<net::stream> carrier, const n
 
 encrypted_stream::~encrypted_stream() { close(); }
 
-asio::awaitable<result<std::size_t>> encrypted_stream::read_some(mutable_byte_view buf) {
-  if (buf.empty()) co_return std::size_t{0};
+asio::awaitable<result<void>> encrypted_stream::fill_pending() {
   while (pending_.empty()) {
     if (read_error_) co_return read_error_;
     auto len = co_await read_frame_length(*carrier_);
@@ -83,9 +82,29 @@ asio::awaitable<result<std::size_t>> encrypted_stream::read_some(mutable_byte_vi
     }
     pending_ = *pt;  // empty frames are legal and skipped
   }
+  co_return result<void>{};
+}
+
+asio::awaitable<result<std::size_t>> encrypted_stream::read_some(mutable_byte_view buf) {
+  if (buf.empty()) co_return std::size_t{0};
+  if (pending_.empty()) {
+    auto filled = co_await fill_pending();
+    if (!filled) co_return filled.error();
+  }
   const std::size_t n = std::min(buf.size(), pending_.size());
   std::copy_n(pending_.begin(), n, buf.begin());
   pending_ = pending_.subspan(n);
+  co_return n;
+}
+
+asio::awaitable<result<std::size_t>> encrypted_stream::peek_some(mutable_byte_view buf) {
+  if (buf.empty()) co_return std::size_t{0};
+  if (pending_.empty()) {
+    auto filled = co_await fill_pending();
+    if (!filled) co_return filled.error();
+  }
+  const std::size_t n = std::min(buf.size(), pending_.size());
+  std::copy_n(pending_.begin(), n, buf.begin());
   co_return n;
 }
 

@@ -11,10 +11,13 @@
 //   encrypted_stream  data frames u16 L ‖ u64 BE seq ‖ ChaChaPoly: writes split at 4070
 //                  plaintext bytes (batched ~64 KiB per carrier write), reads return data from
 //                  at most one frame, empty frames skipped, seq strictly increasing, a length
-//                  prefix above 4094 is fatal.
+//                  prefix above 4094 is fatal. peek_some shows the current frame's unread
+//                  plaintext (opening the next frame first if none is left), so the settlement
+//                  line is read in two calls instead of one read_some per byte.
 //
 // Ownership: encrypted_stream owns the carrier stream and the keys (wiped on destruction).
-// One read_some and one write_all may be outstanding at a time (disjoint state).
+// One read (read_some or peek_some) and one write_all may be outstanding at a time (disjoint
+// state).
 // Errors: noise::errc (decrypt_failed, replayed_nonce, frame_too_long, frame_too_short,
 // bad_message_length, handshake errors), net::errc::timeout (handshake deadline),
 // net::errc::closed at EOF, carrier errors. Every error is sticky for its direction and fatal.
@@ -41,10 +44,14 @@ class encrypted_stream final : public net::stream {
   ~encrypted_stream() override;
 
   boost::asio::awaitable<result<std::size_t>> read_some(mutable_byte_view buf) override;
+  boost::asio::awaitable<result<std::size_t>> peek_some(mutable_byte_view buf) override;
   boost::asio::awaitable<result<void>> write_all(byte_view data) override;
   void close() noexcept override;
 
  private:
+  // Opens frames until one has plaintext (pending_ not empty) or the read direction fails.
+  boost::asio::awaitable<result<void>> fill_pending();
+
   std::unique_ptr<net::stream> carrier_;
   noise::frame_sealer sealer_;
   noise::frame_opener opener_;
