@@ -318,8 +318,10 @@ TEST(DmsgIntegration, ServerKilledClientsFailOver) {
     EXPECT_TRUE(s);
     if (!s) co_return;
 
-    // Kill server 0 while a transfer runs: the transfer fails, the clients move to server 1.
-    bytes big(4 * 1024 * 1024, 0x5a);
+    // Kill server 0 while a transfer runs: the transfer fails, the clients move to server 1. The
+    // transfer is far longer than the 50 ms before the kill even in an optimised build (4 MiB
+    // echoed in less than that in release, so the transfer could end before the kill).
+    bytes big(64 * 1024 * 1024, 0x5a);
     using namespace asio::experimental::awaitable_operators;
     auto transfer = roundtrip(**s, big);
     auto kill = stop_later(*e.servers[0]);
