@@ -16,18 +16,14 @@ namespace {
 
 // A dmsg client of the deployment, ready (one session, entry posted) within 10 s. The name is
 // taken by value: the coroutine starts after the caller's temporaries are gone.
-asio::awaitable<std::unique_ptr<dmsg::client>> ready_client(const dmsg_deployment& d, crypto::key_pair kp,
+asio::awaitable<std::unique_ptr<dmsg::client>> ready_client(test::local_dmsg& infra, crypto::key_pair kp,
                                                             std::string name) {
-  auto ex = co_await asio::this_coro::executor;
-  dmsg::client_config cfg{std::move(kp), d.url};
+  auto cfg = infra.client_config(std::move(kp));
   cfg.dial_timeout = 5s;
-  cfg.retry_interval = 100ms;
-  auto c = std::make_unique<dmsg::client>(ex, cfg, d.clock, base::make_null_logger(name));
-  c->start();
-  auto ready = c->wait_ready(10s);
-  auto r = co_await std::move(ready);
-  check_result(r, "dmsg client ready");
-  co_return c;
+  auto ready = infra.ready_client(std::move(cfg), std::move(name));
+  auto c = co_await std::move(ready);
+  check_result(c, "dmsg client ready");
+  co_return std::move(*c);
 }
 
 }  // namespace
@@ -35,24 +31,11 @@ asio::awaitable<std::unique_ptr<dmsg::client>> ready_client(const dmsg_deploymen
 asio::awaitable<void> dmsg_deployment::start(network& net) {
   auto ex = co_await asio::this_coro::executor;
   background = std::make_unique<net::task_group>(ex, 64);
-  svc::dmsg_discovery::service_options opt;
-  opt.host = "127.0.0.1";
-  opt.port = 0;
-  opt.api.test_mode = true;
-  disc = std::make_unique<svc::dmsg_discovery::service>(ex, *db, clock, base::make_null_logger("disc"), opt);
-  auto port = disc->start();
-  check_result(port, "dmsg discovery start");
-  url = "http://127.0.0.1:" + std::to_string(*port);
-  dmsg::server_config cfg{keys("bench-routes-dmsg-server")};
-  cfg.listen_host = "127.0.0.1";
-  cfg.discovery_url = url;
-  cfg.retry_interval = 100ms;
-  server = std::make_unique<dmsg::server>(ex, cfg, clock, base::make_null_logger("dmsg-server"));
-  check_result(server->start(), "dmsg server start");
-  for (int i = 0; i < 500 && !server->entry_published(); ++i) co_await sleep_for(20ms);
-  check(server->entry_published(), "the dmsg server's entry published");
+  auto starting = infra.start({"bench-routes-dmsg-server"});
+  auto up = co_await std::move(starting);
+  check_result(up, "dmsg discovery and server start");
 
-  auto nc = ready_client(*this, keys("bench-routes-setup-node"), "setup-node");
+  auto nc = ready_client(infra, keys("bench-routes-setup-node"), "setup-node");
   node_client = co_await std::move(nc);
   setup_node = std::make_unique<setup::node>(ex, setup::dmsg_stream_dialer(*node_client), setup::node_options{},
                                        base::make_null_logger("setup-node"));
@@ -67,11 +50,11 @@ asio::awaitable<void> dmsg_deployment::start(network& net) {
     auto& nd = net[i];
     const std::string name = "visor-" + std::to_string(i);
     visor_side v;
-    auto vc = ready_client(*this, nd.keys, name);
+    auto vc = ready_client(infra, nd.keys, name);
     v.dmsg = co_await std::move(vc);
     setup::gateway_options go;
     go.setup_nodes.insert(node_client->pk());
-    v.gateway = std::make_unique<setup::visor_gateway>(ex, nd.pk(), *nd.r, go, clock,
+    v.gateway = std::make_unique<setup::visor_gateway>(ex, nd.pk(), *nd.r, go, infra.clock,
                                                        base::make_null_logger(name + "-gateway"));
     auto l = v.dmsg->listen(setup::visor_setup_port);
     check_result(l, "visor listen on port 136");
@@ -101,8 +84,7 @@ asio::awaitable<void> dmsg_deployment::stop() {
     co_await v.dmsg->close();
   }
   if (node_client) co_await node_client->close();
-  if (server) co_await server->stop();
-  if (disc) co_await disc->shutdown(1s);
+  co_await infra.stop();
 }
 
 }  // namespace skywire::bench::routes

@@ -1,6 +1,7 @@
 #pragma once
 // The deployment a visor's route setup goes through, in process on 127.0.0.1 (spec/skywire.md
-// §4.2): our dmsg discovery (test mode) and one dmsg server, a real setup::node on its own dmsg
+// §4.2): our dmsg discovery (test mode) and one dmsg server (tests/support/local_dmsg.hpp, as the
+// dmsg, transport and setup tests run them), a real setup::node on its own dmsg
 // client listening on port 36, and for every visor of a bench network (network.hpp) a dmsg
 // client with a setup::visor_gateway on port 136 over the visor's router, trusting that node:
 // what visor.cpp builds, minus the rest of the visor.
@@ -20,11 +21,10 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "dmsg-discovery/service.hpp"
+#include "local_dmsg.hpp"
 #include "network.hpp"
 #include "skywire/dmsg/client.hpp"
 #include "skywire/dmsg/listener.hpp"
-#include "skywire/dmsg/server.hpp"
 #include "skywire/net/task_group.hpp"
 #include "skywire/setup/node.hpp"
 #include "skywire/setup/visor_gateway.hpp"
@@ -39,11 +39,7 @@ struct dmsg_deployment {
     std::shared_ptr<router::route_setup> route_setup;
   };
 
-  base::system_clock clock;
-  std::unique_ptr<svc::dmsg_discovery::store> db = svc::dmsg_discovery::make_memory_store();
-  std::unique_ptr<svc::dmsg_discovery::service> disc;
-  std::unique_ptr<dmsg::server> server;
-  std::string url;
+  test::local_dmsg infra;  // the discovery and the dmsg server
   std::unique_ptr<dmsg::client> node_client;
   std::unique_ptr<setup::node> setup_node;
   std::optional<dmsg::listener> node_listener;  // port 36

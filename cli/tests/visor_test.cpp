@@ -6,8 +6,8 @@
 // discovery, and both visors stop gracefully. Routes: with a route finder and a setup node
 // added, three visors in a line A–B–C find the 2-hop path, ping over it, and no rule is left
 // on the middle hop afterwards; a ping without --min-hops makes the automatic direct transport;
-// rules added by hand on the middle hop. Also: the visor's refusals (a non-loopback API address) and
-// its config generation when it has none.
+// rules added by hand on the middle hop. Also: the visor's refusals (a non-loopback API address,
+// request bodies that are not JSON objects) and its config generation when it has none.
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -297,6 +297,48 @@ TEST_F(visor_cli, RefusesAnApiAddressOffLoopback) {
   const auto r = run({"visor", "-c", (dir_ / "a.json").string()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("loopback"), std::string::npos) << r.err;
+}
+
+// The reply to one HTTP/1.1 POST with `body`, the whole of it as text (the API closes after it).
+std::string raw_post(const std::string& hostport, const std::string& path, const std::string& body) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<std::uint16_t>(std::stoi(hostport.substr(hostport.find(':') + 1))));
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return "connect failed";
+  }
+  const std::string req = "POST " + path + " HTTP/1.1\r\nHost: " + hostport + "\r\nContent-Type: application/json\r\n" +
+                          "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+  if (::send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
+    ::close(fd);
+    return "send failed";
+  }
+  std::string reply;
+  char buf[4096];
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) reply.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  return reply;
+}
+
+TEST_F(visor_cli, ApiRefusesBodiesThatAreNotJsonObjects) {
+  start_deployment();
+  auto a = make_visor("a");
+  start_visor(a, "a");
+  for (const char* path : {"/api/v1/transports", "/api/v1/routes", "/api/v1/routes/find", "/api/v1/ping"}) {
+    for (const char* body : {"", "[1]", "{bad", "\"x\"", "7"}) {
+      const auto reply = raw_post(a.rpc, path, body);
+      EXPECT_EQ(reply.rfind("HTTP/1.1 400", 0), 0U) << path << " " << body << ": " << reply;
+      EXPECT_NE(reply.find("body: expected a JSON object"), std::string::npos) << path << " " << body << ": " << reply;
+    }
+  }
+  // The visor is still serving.
+  const auto info = run({"cli", "visor", "info", "--rpc", a.rpc});
+  EXPECT_EQ(info.exit_code, 0) << info.err;
+  EXPECT_NE(info.out.find(a.pk), std::string::npos);
+  EXPECT_EQ(stop(a.pid), 0);
 }
 
 TEST_F(visor_cli, GeneratesAConfigWhenThereIsNone) {

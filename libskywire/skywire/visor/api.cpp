@@ -55,6 +55,14 @@ std::string_view tail(const http_request& r, std::string_view route) {
   return std::string_view(r.path).substr(route.size());
 }
 
+// The request body as a JSON object, or the 400 reply saying it is not one.
+std::variant<json::object, http_reply> body_object(const http_request& r) {
+  error_code ec;
+  auto body = json::parse(r.body, ec);
+  if (ec || !body.is_object()) return error_reply(400, "body: expected a JSON object");
+  return std::move(body.get_object());
+}
+
 // The body's public key under `key`, or the 400 reply naming that field.
 std::variant<crypto::public_key, http_reply> body_pk(const json::object& o, std::string_view key) {
   const std::string field(key);
@@ -99,10 +107,9 @@ asio::awaitable<http_reply> get_transport(visor& v, const http_request& r) {
 }
 
 asio::awaitable<http_reply> add_transport(visor& v, const http_request& r) {
-  error_code ec;
-  auto body = json::parse(r.body, ec);
-  if (ec || !body.is_object()) co_return error_reply(400, "body: expected a JSON object");
-  const auto& o = body.get_object();
+  auto body = body_object(r);
+  if (auto* reply = std::get_if<http_reply>(&body)) co_return *reply;
+  const auto& o = std::get<json::object>(body);
   auto remote = body_pk(o, "remote_pk");
   if (auto* reply = std::get_if<http_reply>(&remote)) co_return *reply;
   const auto* pk = &std::get<crypto::public_key>(remote);
@@ -196,11 +203,10 @@ asio::awaitable<http_reply> get_rule(visor& v, const http_request& r) {
 }
 
 asio::awaitable<http_reply> add_rule(visor& v, const http_request& r) {
-  error_code ec;
-  auto body = json::parse(r.body, ec);
-  if (ec || !body.is_object()) co_return error_reply(400, "body: expected a JSON object");
+  auto body = body_object(r);
+  if (auto* reply = std::get_if<http_reply>(&body)) co_return *reply;
   std::string bad;
-  auto rule = rule_from_json(body, &bad);
+  auto rule = rule_from_json(json::value(std::move(std::get<json::object>(body))), &bad);
   if (!rule) co_return error_reply(400, (bad.empty() ? "rule" : bad) + ": missing or out of range");
   auto saved = v.routes().add_rule(*rule);
   if (!saved) co_return error_reply(409, saved.error().message());
@@ -243,10 +249,9 @@ result<std::uint64_t> body_uint(const json::object& o, std::string_view key, std
 
 
 asio::awaitable<http_reply> find_routes(visor& v, const http_request& r) {
-  error_code ec;
-  auto body = json::parse(r.body, ec);
-  if (ec || !body.is_object()) co_return error_reply(400, "body: expected a JSON object");
-  const auto& o = body.get_object();
+  auto body = body_object(r);
+  if (auto* reply = std::get_if<http_reply>(&body)) co_return *reply;
+  const auto& o = std::get<json::object>(body);
   auto pk = body_pk(o, "pk");
   if (auto* reply = std::get_if<http_reply>(&pk)) co_return *reply;
   auto min = body_uint(o, "min_hops", 0, 0, 50);
@@ -260,10 +265,9 @@ asio::awaitable<http_reply> find_routes(visor& v, const http_request& r) {
 }
 
 asio::awaitable<http_reply> ping(visor& v, const http_request& r) {
-  error_code ec;
-  auto body = json::parse(r.body, ec);
-  if (ec || !body.is_object()) co_return error_reply(400, "body: expected a JSON object");
-  const auto& o = body.get_object();
+  auto body = body_object(r);
+  if (auto* reply = std::get_if<http_reply>(&body)) co_return *reply;
+  const auto& o = std::get<json::object>(body);
   auto pk = body_pk(o, "pk");
   if (auto* reply = std::get_if<http_reply>(&pk)) co_return *reply;
   if (std::get<crypto::public_key>(pk) == v.info().pk) co_return error_reply(400, "pk: that is this visor's own key");

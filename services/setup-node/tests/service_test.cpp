@@ -25,10 +25,10 @@ TEST(SetupNodeService, ServesDialRouteGroupFromItsConfig) {
     network net;
     CO_ASSERT(co_await net.start());
     auto text = R"({"secret_key":")" + keys("svc-setup-node").sk.reveal_hex() + R"(","dmsg":{"discovery":")" +
-                net.url + R"(","sessions_count":1},"log_level":"info"})";
+                net.infra.url + R"(","sessions_count":1},"log_level":"info"})";
     auto cfg = parse_config(text);
     CO_ASSERT(cfg);
-    service svc(ex, *cfg, net.clock, base::make_null_logger("sn"));
+    service svc(ex, *cfg, net.infra.clock, base::make_null_logger("sn"));
     CO_ASSERT(svc.start());
     auto ready = co_await svc.wait_ready(10s);
     CO_ASSERT(ready);

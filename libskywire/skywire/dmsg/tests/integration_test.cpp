@@ -10,7 +10,6 @@
 #include <functional>
 #include <vector>
 
-#include "dmsg-discovery/service.hpp"
 #include <boost/asio/as_tuple.hpp>
 
 #include "skywire/disc/client.hpp"
@@ -25,6 +24,7 @@
 #include "skywire/net/http_client.hpp"
 #include "skywire/net/task_group.hpp"
 #include "skywire/net/tests/run.hpp"
+#include "local_dmsg.hpp"
 
 namespace skywire::dmsg {
 namespace {
@@ -98,57 +98,21 @@ asio::awaitable<void> stop_later(server& srv) {
   co_await srv.stop();
 }
 
-struct env {
-  base::system_clock clock;
-  std::unique_ptr<svc::dmsg_discovery::store> db = svc::dmsg_discovery::make_memory_store();
-  std::unique_ptr<svc::dmsg_discovery::service> disc;
-  std::string url;
-  std::vector<std::unique_ptr<server>> servers;
-  std::vector<crypto::key_pair> server_keys;
-  asio::any_io_executor ex;
-
-  asio::awaitable<void> start(std::size_t n_servers) {
-    ex = co_await asio::this_coro::executor;
-    svc::dmsg_discovery::service_options opt;
-    opt.host = "127.0.0.1";
-    opt.port = 0;
-    opt.api.test_mode = true;
-    disc = std::make_unique<svc::dmsg_discovery::service>(ex, *db, clock, base::make_null_logger("disc"), opt);
-    auto port = disc->start();
-    EXPECT_TRUE(port);
-    url = "http://127.0.0.1:" + std::to_string(*port);
-    for (std::size_t i = 0; i < n_servers; ++i) {
-      server_config cfg{keys("server" + std::to_string(i))};
-      cfg.listen_host = "127.0.0.1";
-      cfg.discovery_url = url;
-      cfg.max_sessions = 100 - i * 10;  // server 0 is preferred (available_servers sorts desc)
+// Two servers, server 0 preferred (available_servers sorts by free sessions, descending).
+struct env : skywire::test::local_dmsg {
+  asio::awaitable<result<void>> start() {
+    auto tune = [](std::size_t i, server_config& cfg) {
+      cfg.max_sessions = 100 - i * 10;
       cfg.max_sessions_per_ip = 1000;
-      cfg.retry_interval = 100ms;
-      servers.push_back(std::make_unique<server>(ex, cfg, clock, base::make_null_logger("srv")));
-      server_keys.push_back(cfg.keys);
-      EXPECT_TRUE(servers.back()->start());
-    }
-    const bool up = co_await wait_until([this] {
-      for (auto& s : servers)
-        if (!s->entry_published()) return false;
-      return true;
-    }, 10s);
-    EXPECT_TRUE(up);
+    };
+    auto starting = local_dmsg::start({"server0", "server1"}, tune);
+    co_return co_await std::move(starting);
   }
 
   std::unique_ptr<client> make_client(std::string_view seed) {
-    client_config cfg{keys(seed), url};
-    cfg.dial_timeout = 3s;
-    cfg.retry_interval = 100ms;
+    auto cfg = client_config(keys(seed));
     cfg.server_backoff = 500ms;
-    auto c = std::make_unique<client>(ex, cfg, clock, base::make_null_logger(std::string(seed)));
-    c->start();
-    return c;
-  }
-
-  asio::awaitable<void> stop() {
-    for (auto& s : servers) co_await s->stop();
-    co_await disc->shutdown(1s);
+    return start_client(std::move(cfg), seed);
   }
 };
 
@@ -156,8 +120,9 @@ void run(std::function<asio::awaitable<void>(env&)> body) {
   asio::io_context ctx;
   env e;
   net::test::run(ctx, [&]() -> asio::awaitable<void> {
-    co_await e.start(2);
-    co_await body(e);
+    auto up = co_await e.start();
+    EXPECT_TRUE(up) << up.error().message();
+    if (up) co_await body(e);
     co_await e.stop();
   }());
 }
@@ -170,7 +135,7 @@ TEST(DmsgIntegration, EchoTransferAndConcurrentStreams) {
     EXPECT_TRUE(co_await b->wait_ready(10s));
     auto l = b->listen(80);
     EXPECT_TRUE(l);
-    net::task_group g(e.ex, 1024);
+    net::task_group g(e.executor(), 1024);
     (void)g.spawn(echo_server(*l, g));
 
     auto s = co_await a->dial(b->pk(), 80);
@@ -187,7 +152,7 @@ TEST(DmsgIntegration, EchoTransferAndConcurrentStreams) {
     (*s)->close();
 
     int ok = 0;
-    net::task_group dials(e.ex, 256);
+    net::task_group dials(e.executor(), 256);
     for (int i = 0; i < 100; ++i) {
       (void)dials.spawn(dial_echo(*a, b->pk(), i, ok));
     }
@@ -253,7 +218,7 @@ TEST(DmsgIntegration, ListenerBacklogRefusesBeyondItsBound) {
     constexpr int extra = 8;
     std::vector<std::unique_ptr<stream>> kept;
     int refused = 0;
-    net::task_group dials(e.ex, limits::listener_backlog + extra);
+    net::task_group dials(e.executor(), limits::listener_backlog + extra);
     for (std::size_t i = 0; i < limits::listener_backlog + extra; ++i) {
       (void)dials.spawn(dial_keep(*a, b->pk(), kept, refused));
     }
@@ -309,10 +274,10 @@ TEST(DmsgIntegration, ServerKilledClientsFailOver) {
     auto b = e.make_client("client-b");
     EXPECT_TRUE(co_await a->wait_ready(10s));
     EXPECT_TRUE(co_await b->wait_ready(10s));
-    EXPECT_EQ(a->connected_servers(), std::vector{e.server_keys[0].pk});
-    EXPECT_EQ(b->connected_servers(), std::vector{e.server_keys[0].pk});
+    EXPECT_EQ(a->connected_servers(), std::vector{e.server_pks[0]});
+    EXPECT_EQ(b->connected_servers(), std::vector{e.server_pks[0]});
     auto l = b->listen(80);
-    net::task_group g(e.ex, 64);
+    net::task_group g(e.executor(), 64);
     (void)g.spawn(echo_server(*l, g));
     auto s = co_await a->dial(b->pk(), 80);
     EXPECT_TRUE(s);
@@ -329,8 +294,8 @@ TEST(DmsgIntegration, ServerKilledClientsFailOver) {
     const bool ok = co_await std::move(both);
     EXPECT_FALSE(ok);
 
-    const auto s1 = e.server_keys[1].pk;
-    disc::client dc(std::make_shared<net::http_client>(e.ex), e.url, e.clock);
+    const auto s1 = e.server_pks[1];
+    disc::client dc(std::make_shared<net::http_client>(e.executor()), e.url, e.clock);
     bool moved = co_await wait_until([&] {
       return a->connected_servers() == std::vector{s1} && b->connected_servers() == std::vector{s1};
     }, 15s);
@@ -359,7 +324,7 @@ TEST(DmsgIntegration, CloseDeletesEntry) {
   run([](env& e) -> asio::awaitable<void> {
     auto a = e.make_client("client-a");
     EXPECT_TRUE(co_await a->wait_ready(10s));
-    disc::client dc(std::make_shared<net::http_client>(e.ex), e.url, e.clock);
+    disc::client dc(std::make_shared<net::http_client>(e.executor()), e.url, e.clock);
     auto before = co_await dc.get_entry(a->pk());
     EXPECT_TRUE(before);
     if (before) {

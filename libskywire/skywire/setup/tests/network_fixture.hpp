@@ -18,11 +18,10 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "dmsg-discovery/service.hpp"
+#include "local_dmsg.hpp"
 #include "skywire/base/clock.hpp"
 #include "skywire/base/log.hpp"
 #include "skywire/dmsg/client.hpp"
-#include "skywire/dmsg/server.hpp"
 #include "skywire/net/task_group.hpp"
 #include "skywire/routing/errc.hpp"
 #include "skywire/routing/table.hpp"
@@ -121,11 +120,7 @@ struct visor {
 };
 
 struct network {
-  base::system_clock clock;
-  std::unique_ptr<svc::dmsg_discovery::store> db = svc::dmsg_discovery::make_memory_store();
-  std::unique_ptr<svc::dmsg_discovery::service> disc;
-  std::unique_ptr<dmsg::server> server;
-  std::string url;
+  skywire::test::local_dmsg infra;  // the discovery and the one server
   std::vector<std::unique_ptr<dmsg::client>> clients;
   std::vector<std::unique_ptr<visor>> visors;
   std::unique_ptr<node> setup_node;
@@ -135,35 +130,17 @@ struct network {
   asio::awaitable<bool> start() {
     auto ex = co_await asio::this_coro::executor;
     background = std::make_unique<net::task_group>(ex, 64);
-    svc::dmsg_discovery::service_options opt;
-    opt.host = "127.0.0.1";
-    opt.port = 0;
-    opt.api.test_mode = true;
-    disc = std::make_unique<svc::dmsg_discovery::service>(ex, *db, clock, base::make_null_logger("disc"), opt);
-    auto port = disc->start();
-    if (!port) co_return false;
-    url = "http://127.0.0.1:" + std::to_string(*port);
-    dmsg::server_config cfg{keys("setup-test-dmsg-server")};
-    cfg.listen_host = "127.0.0.1";
-    cfg.discovery_url = url;
-    cfg.retry_interval = 100ms;
-    server = std::make_unique<dmsg::server>(ex, cfg, clock, base::make_null_logger("srv"));
-    if (!server->start()) co_return false;
-    for (int i = 0; i < 500 && !server->entry_published(); ++i) co_await sleep(20ms);
-    co_return server->entry_published();
+    auto starting = infra.start({"setup-test-dmsg-server"});
+    auto up = co_await std::move(starting);
+    co_return up.has_value();
   }
 
   // A ready dmsg client (nullptr if it did not come up).
   asio::awaitable<dmsg::client*> client(const char* seed) {
-    auto ex = co_await asio::this_coro::executor;
-    dmsg::client_config cfg{keys(seed), url};
-    cfg.dial_timeout = 3s;
-    cfg.retry_interval = 100ms;
-    auto c = std::make_unique<dmsg::client>(ex, cfg, clock, base::make_null_logger(seed));
-    c->start();
-    auto ready = co_await c->wait_ready(10s);
-    if (!ready) co_return nullptr;
-    clients.push_back(std::move(c));
+    auto made = infra.ready_client(infra.client_config(keys(seed)), seed);
+    auto c = co_await std::move(made);
+    if (!c) co_return nullptr;
+    clients.push_back(std::move(*c));
     co_return clients.back().get();
   }
 
@@ -176,9 +153,9 @@ struct network {
     auto v = std::make_unique<visor>();
     v->dmsg = std::move(clients.back());
     clients.pop_back();
-    v->handler = std::make_unique<table_handler>(clock);
+    v->handler = std::make_unique<table_handler>(infra.clock);
     if (!trusted.is_null()) opt.setup_nodes.insert(trusted);
-    v->gateway = std::make_unique<visor_gateway>(ex, v->dmsg->pk(), *v->handler, opt, clock,
+    v->gateway = std::make_unique<visor_gateway>(ex, v->dmsg->pk(), *v->handler, opt, infra.clock,
                                                  base::make_null_logger(std::string(seed) + "-gw"));
     auto l = v->dmsg->listen(visor_setup_port);
     if (!l) co_return nullptr;
@@ -225,8 +202,7 @@ struct network {
       co_await v->dmsg->close();
     }
     for (auto& c : clients) co_await c->close();
-    co_await server->stop();
-    co_await disc->shutdown(1s);
+    co_await infra.stop();
   }
 };
 

@@ -11,13 +11,12 @@
 #include <memory>
 #include <string>
 
-#include "dmsg-discovery/service.hpp"
 #include "skywire/dmsg/client.hpp"
 #include "skywire/dmsg/errc.hpp"
-#include "skywire/dmsg/server.hpp"
 #include "skywire/transport/dmsg_network.hpp"
 #include "skywire/transport/errc.hpp"
 #include "skywire/wire/transport/transport_id.hpp"
+#include "local_dmsg.hpp"
 #include "test_util.hpp"
 
 namespace skywire::transport {
@@ -39,59 +38,15 @@ asio::awaitable<std::pair<result<transport>, result<transport>>> connect(dmsg_ne
                                                             std::move(std::get<1>(both))};
 }
 
-struct dmsg_env {
-  base::system_clock clock;
-  std::unique_ptr<svc::dmsg_discovery::store> db = svc::dmsg_discovery::make_memory_store();
-  std::unique_ptr<svc::dmsg_discovery::service> disc;
-  std::unique_ptr<dmsg::server> server;
-  std::string url;
-
-  asio::awaitable<bool> start() {
-    auto ex = co_await asio::this_coro::executor;
-    svc::dmsg_discovery::service_options opt;
-    opt.host = "127.0.0.1";
-    opt.port = 0;
-    opt.api.test_mode = true;
-    disc = std::make_unique<svc::dmsg_discovery::service>(ex, *db, clock, base::make_null_logger("disc"), opt);
-    auto port = disc->start();
-    if (!port) co_return false;
-    url = "http://127.0.0.1:" + std::to_string(*port);
-    dmsg::server_config cfg{keys("dmsg-server")};
-    cfg.listen_host = "127.0.0.1";
-    cfg.discovery_url = url;
-    cfg.retry_interval = 100ms;
-    server = std::make_unique<dmsg::server>(ex, cfg, clock, base::make_null_logger("srv"));
-    if (!server->start()) co_return false;
-    for (int i = 0; i < 500 && !server->entry_published(); ++i) {
-      asio::steady_timer t(ex, 20ms);
-      co_await t.async_wait(asio::use_awaitable);
-    }
-    co_return server->entry_published();
-  }
-
-  std::unique_ptr<dmsg::client> make_client(asio::any_io_executor ex, const char* seed) {
-    dmsg::client_config cfg{keys(seed), url};
-    cfg.dial_timeout = 3s;
-    cfg.retry_interval = 100ms;
-    auto c = std::make_unique<dmsg::client>(ex, cfg, clock, base::make_null_logger(seed));
-    c->start();
-    return c;
-  }
-
-  asio::awaitable<void> stop() {
-    co_await server->stop();
-    co_await disc->shutdown(1s);
-  }
-};
-
 TEST(DmsgNetwork, TransportsBothWaysAndClose) {
   run([]() -> asio::awaitable<void> {
     auto ex = co_await asio::this_coro::executor;
-    dmsg_env env;
-    const bool up = co_await env.start();
+    skywire::test::local_dmsg env;
+    auto starting = env.start({"dmsg-server"});
+    auto up = co_await std::move(starting);
     CO_ASSERT(up);
-    auto ca = env.make_client(ex, "dmsgtp-a");
-    auto cb = env.make_client(ex, "dmsgtp-b");
+    auto ca = env.start_client(env.client_config(keys("dmsgtp-a")), "dmsgtp-a");
+    auto cb = env.start_client(env.client_config(keys("dmsgtp-b")), "dmsgtp-b");
     auto ra = co_await ca->wait_ready(10s);
     auto rb = co_await cb->wait_ready(10s);
     CO_ASSERT(ra && rb);
