@@ -5,9 +5,10 @@
 # data: every shared library costs its own mapped text (the kernel maps 64 KiB around each page
 # touched at start-up), relocation and GOT pages, whatever share of it the visor uses. Linking
 # the small dependencies from their static archives puts only the objects we call into the one
-# binary. Not linked statically: glibc (NSS and the dlopen()ed libpq need it shared), libstdc++
-# (spdlog and fmt are shared-only in Debian and load it anyway; two copies would be worse) and
-# spdlog/fmt themselves (Debian ships no .a).
+# binary. spdlog and fmt, which Debian ships only shared, are compiled in instead (spdlog's
+# implementation in base/spdlog_compiled.cpp, fmt header-only: cmake/skywire.cmake), so the
+# `skywire` binary needs no shared C++ library and links libstdc++ and libgcc statically as well
+# (cli/CMakeLists.txt). Only glibc stays shared: NSS and the dlopen()ed libpq need it.
 #
 # Included from the top-level CMakeLists.txt before cmake/skywire.cmake, so that the static
 # preferences are in place before its find_package / pkg_check_modules calls.

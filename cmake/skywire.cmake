@@ -19,6 +19,15 @@ find_package(GTest REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(fmt REQUIRED)
 find_package(CLI11 REQUIRED)
+# spdlog: the shared library; with SKYWIRE_LEAN_LINK compiled into the base module instead
+# (base/spdlog_compiled.cpp) over header-only fmt, so the binary needs no shared C++ library.
+add_library(skywire_spdlog INTERFACE)
+if(SKYWIRE_LEAN_LINK)
+  target_compile_definitions(skywire_spdlog INTERFACE SPDLOG_COMPILED_LIB SPDLOG_FMT_EXTERNAL)
+  target_link_libraries(skywire_spdlog INTERFACE fmt::fmt-header-only Threads::Threads)
+else()
+  target_link_libraries(skywire_spdlog INTERFACE spdlog::spdlog)
+endif()
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(SECP256K1 REQUIRED IMPORTED_TARGET libsecp256k1)
 
