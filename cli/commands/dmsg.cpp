@@ -1,22 +1,16 @@
 // `skywire dmsg`: the dmsg command group (Go: the dmsg binaries, reachable as `skywire dmsg …` in
 // the vendored skywire). `dmsg disc` (discovery), `dmsg server`
 // (dmsg_server.cpp), `dmsg http` (dmsg_http.cpp), `dmsg curl` (dmsg_curl.cpp), `dmsg pty` (dmsg_pty.cpp).
-#include <csignal>
 #include <cstdlib>
-#include <exception>
 #include <iostream>
-#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include "commands/commands.hpp"
 #include "commands/common.hpp"
-#include "common/redis_url.hpp"
 #include "dmsg-discovery/redis_store.hpp"
 #include "dmsg-discovery/service.hpp"
 #include "skywire/base/clock.hpp"
@@ -51,23 +45,13 @@ int run_disc(const disc_flags& f) {
   opt.api.test_mode = f.test_mode;
   opt.api.auth_passphrase = f.auth;
   if (const char* env = std::getenv("DMSG_DISC_AUTH"); env && f.auth.empty()) opt.api.auth_passphrase = env;
-  for (const auto& text : f.official) {
-    auto pk = crypto::public_key::from_text(text);
-    if (!pk || pk->is_null()) {
-      std::cerr << "error: --official-servers '" << text << "' is not a public key\n";
-      return 2;
-    }
-    opt.api.official_servers.push_back(*pk);
-  }
+  auto official = parse_public_keys(f.official, "--official-servers");
+  if (!official) return 2;
+  opt.api.official_servers = std::move(*official);
   opt.max_body = f.max_body;
-  for (const auto& text : f.nm_pks) {
-    auto pk = crypto::public_key::from_text(text);
-    if (!pk || pk->is_null()) {
-      std::cerr << "error: --nm-pk '" << text << "' is not a public key\n";
-      return 2;
-    }
-    opt.api.nm_whitelist.push_back(*pk);
-  }
+  auto nm_whitelist = parse_public_keys(f.nm_pks, "--nm-pk");
+  if (!nm_whitelist) return 2;
+  opt.api.nm_whitelist = std::move(*nm_whitelist);
 
   if (!f.db.empty() && !f.redis.empty()) {
     std::cerr << "error: --db and --redis are mutually exclusive: choose one store\n";
@@ -77,31 +61,16 @@ int run_disc(const disc_flags& f) {
   asio::io_context ctx(1);
   std::unique_ptr<disc_svc::store> db;
   if (!f.redis.empty()) {
-    auto url = svc::common::parse_redis_url(f.redis);
-    if (!url) {
-      std::cerr << "error: --redis '" << f.redis << "': " << url.error().message() << "\n";
-      return 2;
-    }
-    // Like Go's dmsg-discovery, the password may come from the environment instead of the URL.
-    if (const char* pw = std::getenv("REDIS_PASSWORD"); pw != nullptr && *pw != '\0') url->password = pw;
+    auto url = redis_url_flag(f.redis);
+    if (!url) return 2;
     // Connect and PING before serving: an unreachable Redis (or a refused password) is a start-up
     // error, not a stream of 500s.
-    std::optional<result<std::unique_ptr<disc_svc::store>>> opened;
-    std::exception_ptr failure;
-    asio::co_spawn(ctx, disc_svc::open_redis_store(ctx.get_executor(), *url),
-                   [&](std::exception_ptr e, result<std::unique_ptr<disc_svc::store>> r) {
-                     failure = e;
-                     opened = std::move(r);
-                   });
-    ctx.run();
-    ctx.restart();
-    if (failure) std::rethrow_exception(failure);
-    if (!opened || !*opened) {
-      std::cerr << "error: cannot use Redis at " << url->display() << ": "
-                << (opened ? opened->error().message() : std::string("no answer")) << "\n";
+    auto opened = open_before_serving(ctx, disc_svc::open_redis_store(ctx.get_executor(), *url));
+    if (!opened) {
+      std::cerr << "error: cannot use Redis at " << url->display() << ": " << opened.error().message() << "\n";
       return 1;
     }
-    db = std::move(**opened);
+    db = std::move(*opened);
     log->info("entries stored in Redis at {} (the Go dmsg-discovery's key layout)", url->display());
   } else if (f.db.empty()) {
     log->warn("no --db or --redis given: entries are kept in memory and lost on restart");
@@ -118,13 +87,7 @@ int run_disc(const disc_flags& f) {
 
   const base::system_clock clock;
   disc_svc::service svc(ctx.get_executor(), *db, clock, log, opt);
-  auto port = svc.start();
-  if (!port) {
-    std::cerr << "error: cannot listen on " << f.addr << ": " << port.error().message() << "\n";
-    return 1;
-  }
-  run_until_signal(ctx, log, [&] { return svc.shutdown(std::chrono::seconds(5)); });
-  return 0;
+  return serve_until_signal(ctx, svc, f.addr, log);
 }
 
 }  // namespace
@@ -142,8 +105,7 @@ void register_dmsg(CLI::App& parent, run_state& state) {
       "after their last update; client entries are kept until deleted. Stops gracefully on\n"
       "SIGINT/SIGTERM. Stores: memory (default, lost on restart), SQLite (--db FILE) or Redis\n"
       "(--redis URL, the Go discovery's key layout: a Go and a C++ discovery can share it).");
-  disc->add_option("-a,--addr", flags->addr, "address to listen on: host:port or :port (all interfaces)")
-      ->capture_default_str();
+  add_addr_option(*disc, flags->addr);
   disc->add_option("--db", flags->db,
                    "SQLite database file (created if missing; survives restarts). Default: in memory, "
                    "entries are lost on restart. Not with --redis");
@@ -164,8 +126,7 @@ void register_dmsg(CLI::App& parent, run_state& state) {
                    "also from env DMSG_DISC_AUTH). With this or --official-servers every server entry is "
                    "stored as 'official' or 'community'");
   disc->add_option("--official-servers", flags->official, "public keys of official dmsg servers (repeatable)");
-  disc->add_option("--max-body", flags->max_body, "largest accepted request body in bytes (413 above)")
-      ->capture_default_str();
+  add_max_body_option(*disc, flags->max_body);
   disc->callback([flags, &state] { state.exit_code = run_disc(*flags); });
 
   register_dmsg_server(*dmsg, state);

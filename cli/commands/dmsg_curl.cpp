@@ -231,21 +231,15 @@ asio::awaitable<outcome> fetch(const curl_flags& f, const dmsg_url& u, const cry
 }
 
 int run_curl(const curl_flags& f) {
-  auto level = parse_log_level(f.log_level);
-  if (!level) {
-    std::cerr << "error: unknown log level '" << f.log_level << "'\n";
-    return 2;
-  }
+  auto level = tool_log_level(f.log_level);
+  if (!level) return 2;
   auto u = parse_dmsg_url(f.url);
   if (!u) {
     std::cerr << "error: " << u.error() << "\n";
     return 2;
   }
-  auto keys = load_or_generate_keys(f.sk, f.sk_file);
-  if (!keys) {
-    std::cerr << "error: " << keys.error() << "\n";
-    return 2;
-  }
+  auto keys = tool_keys(f.sk, f.sk_file);
+  if (!keys) return 2;
   auto log = base::make_stderr_logger("dmsg-curl", *level);
   const base::system_clock clock;
   body_writer sink(f.output, clock);
@@ -291,13 +285,12 @@ void register_dmsg_curl(CLI::App& dmsg, run_state& state) {
   curl->add_option("-c,--dmsg-disc", f->disc, "dmsg discovery URL")->capture_default_str();
   curl->add_option("-o,--out", f->output, "write the body to this file instead of stdout");
   curl->add_option("-d,--data", f->data, "POST this text (Content-Type: text/plain)");
-  curl->add_option("-s,--sk", f->sk, "secret key (64 hex digits); default: a random key");
-  curl->add_option("--sk-file", f->sk_file, "key file (as written by `skywire cli config gen-keys`)");
+  add_key_options(*curl, f->sk, f->sk_file);
   curl->add_option("-e,--sess", f->sessions, "dmsg server sessions to hold")->capture_default_str();
   curl->add_option("-t,--try", f->tries, "attempts before giving up")->capture_default_str();
   curl->add_option("--timeout", f->timeout_s, "seconds without progress while sending or receiving before giving up")
       ->capture_default_str();
-  curl->add_option("--log-level", f->log_level, "trace, debug, info, warn, error, off")->capture_default_str();
+  add_tool_log_level_option(*curl, f->log_level);
   curl->callback([f, &state] { state.exit_code = run_curl(*f); });
 }
 

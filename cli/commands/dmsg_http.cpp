@@ -177,16 +177,10 @@ asio::awaitable<void> accept_loop(std::shared_ptr<serve_ctx> sc, dmsg::listener&
 }
 
 int run_http(const http_flags& f) {
-  auto level = parse_log_level(f.log_level);
-  if (!level) {
-    std::cerr << "error: unknown log level '" << f.log_level << "'\n";
-    return 2;
-  }
-  auto keys = load_or_generate_keys(f.sk, f.sk_file);
-  if (!keys) {
-    std::cerr << "error: " << keys.error() << "\n";
-    return 2;
-  }
+  auto level = tool_log_level(f.log_level);
+  if (!level) return 2;
+  auto keys = tool_keys(f.sk, f.sk_file);
+  if (!keys) return 2;
   auto sc = std::make_shared<serve_ctx>();
   std::error_code ec;
   sc->root = fs::canonical(f.dir, ec);
@@ -194,14 +188,9 @@ int run_http(const http_flags& f) {
     std::cerr << "error: " << f.dir << " is not a directory\n";
     return 2;
   }
-  for (const auto& text : f.whitelist) {
-    auto pk = crypto::public_key::from_text(text);
-    if (!pk || pk->is_null()) {
-      std::cerr << "error: --wl '" << text << "' is not a public key\n";
-      return 2;
-    }
-    sc->whitelist.insert(pk->to_hex());
-  }
+  auto whitelist = parse_public_keys(f.whitelist, "--wl");
+  if (!whitelist) return 2;
+  for (const auto& pk : *whitelist) sc->whitelist.insert(pk.to_hex());
   sc->log = base::make_stderr_logger("dmsg-http", *level);
   sc->options.max_body = 1024 * 1024;
   sc->options.read_timeout = std::chrono::seconds(20);
@@ -215,10 +204,7 @@ int run_http(const http_flags& f) {
   dmsg::client client(ctx.get_executor(), cc, clock, sc->log);
   client.start();
   auto l = client.listen(f.port);
-  if (!l) {
-    std::cerr << "error: cannot listen on dmsg port " << f.port << ": " << l.error().message() << "\n";
-    return 1;
-  }
+  if (!l) return listen_failed("dmsg port " + std::to_string(f.port), l.error());
   sc->log->info("serving {} on dmsg://{}:{} (discovery {})", sc->root.string(), keys->pk.to_hex(), f.port, f.disc);
   asio::co_spawn(ctx, accept_loop(sc, *l), asio::detached);
 
@@ -241,10 +227,9 @@ void register_dmsg_http(CLI::App& dmsg, run_state& state) {
   http->add_option("-d,--dir", f->dir, "directory to serve")->capture_default_str();
   http->add_option("-p,--port", f->port, "dmsg port to listen on")->capture_default_str();
   http->add_option("-D,--dmsg-disc", f->disc, "dmsg discovery URL")->capture_default_str();
-  http->add_option("-s,--sk", f->sk, "secret key (64 hex digits); default: a random key");
-  http->add_option("--sk-file", f->sk_file, "key file (as written by `skywire cli config gen-keys`)");
+  add_key_options(*http, f->sk, f->sk_file);
   http->add_option("--wl", f->whitelist, "client public key allowed to fetch (repeatable; none = everyone)");
-  http->add_option("--log-level", f->log_level, "trace, debug, info, warn, error, off")->capture_default_str();
+  add_tool_log_level_option(*http, f->log_level);
   http->callback([f, &state] { state.exit_code = run_http(*f); });
 }
 

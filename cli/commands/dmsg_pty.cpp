@@ -61,25 +61,14 @@ struct cli_flags {
 };
 
 int run_host(const host_flags& f) {
-  auto level = parse_log_level(f.log_level);
-  if (!level) {
-    std::cerr << "error: unknown log level '" << f.log_level << "'\n";
-    return 2;
-  }
-  auto keys = load_or_generate_keys(f.sk, f.sk_file);
-  if (!keys) {
-    std::cerr << "error: " << keys.error() << "\n";
-    return 2;
-  }
+  auto level = tool_log_level(f.log_level);
+  if (!level) return 2;
+  auto keys = tool_keys(f.sk, f.sk_file);
+  if (!keys) return 2;
   dmsgpty::host_options opt;
-  for (const auto& text : f.whitelist) {
-    auto pk = crypto::public_key::from_text(text);
-    if (!pk || pk->is_null()) {
-      std::cerr << "error: --wl '" << text << "' is not a public key\n";
-      return 2;
-    }
-    opt.whitelist.insert(*pk);
-  }
+  auto whitelist = parse_public_keys(f.whitelist, "--wl");
+  if (!whitelist) return 2;
+  opt.whitelist.insert(whitelist->begin(), whitelist->end());
   auto log = base::make_stderr_logger("dmsgpty-host", *level);
   const base::system_clock clock;
   asio::io_context ctx(1);
@@ -89,10 +78,7 @@ int run_host(const host_flags& f) {
   dmsg::client client(ctx.get_executor(), cc, clock, log);
   client.start();
   auto l = client.listen(f.port);
-  if (!l) {
-    std::cerr << "error: cannot listen on dmsg port " << f.port << ": " << l.error().message() << "\n";
-    return 1;
-  }
+  if (!l) return listen_failed("dmsg port " + std::to_string(f.port), l.error());
   dmsgpty::host h(ctx.get_executor(), opt, log);
   log->info("dmsgpty host on dmsg://{}:{} (discovery {}), {} whitelisted key(s)", keys->pk.to_hex(), f.port, f.disc,
             opt.whitelist.size());
@@ -180,22 +166,16 @@ asio::awaitable<cli_outcome> run_session(const cli_flags& f, crypto::public_key 
 }
 
 int run_cli(const cli_flags& f) {
-  auto level = parse_log_level(f.log_level);
-  if (!level) {
-    std::cerr << "error: unknown log level '" << f.log_level << "'\n";
-    return 2;
-  }
+  auto level = tool_log_level(f.log_level);
+  if (!level) return 2;
   crypto::public_key pk;
   std::uint16_t port = 0;
   if (!parse_target(f.target, pk, port)) {
     std::cerr << "error: '" << f.target << "' is not <pk> or <pk>:<port>\n";
     return 2;
   }
-  auto keys = load_or_generate_keys(f.sk, f.sk_file);
-  if (!keys) {
-    std::cerr << "error: " << keys.error() << "\n";
-    return 2;
-  }
+  auto keys = tool_keys(f.sk, f.sk_file);
+  if (!keys) return 2;
   auto log = base::make_stderr_logger("dmsgpty-cli", *level);
   log->info("using public key {}", keys->pk.to_hex());
   const base::system_clock clock;
@@ -226,12 +206,11 @@ void register_dmsg_pty(CLI::App& dmsg, run_state& state) {
       "stream runs the command the client names (an empty name: this user's login shell) in a\n"
       "fresh pty with this process's environment, as this user. Stops on SIGINT/SIGTERM.");
   host->add_option("-c,--dmsg-disc", hf->disc, "dmsg discovery URL")->capture_default_str();
-  host->add_option("-s,--sk", hf->sk, "secret key (64 hex digits); default: a random key");
-  host->add_option("--sk-file", hf->sk_file, "key file (as written by `skywire cli config gen-keys`)");
+  add_key_options(*host, hf->sk, hf->sk_file);
   host->add_option("--wl", hf->whitelist, "whitelist: a public key allowed to open a pty (repeatable; none = every connection is rejected)");
   host->add_option("-p,--port", hf->port, "dmsg port to listen on")->capture_default_str();
   host->add_option("-e,--sess", hf->sessions, "dmsg server sessions to hold")->capture_default_str();
-  host->add_option("--log-level", hf->log_level, "trace, debug, info, warn, error, off")->capture_default_str();
+  add_tool_log_level_option(*host, hf->log_level);
   host->callback([hf, &state] { state.exit_code = run_host(*hf); });
 
   auto cf = std::make_shared<cli_flags>();
@@ -248,11 +227,10 @@ void register_dmsg_pty(CLI::App& dmsg, run_state& state) {
   cli->add_option("args", cf->args, "arguments for --cmd");
   cli->add_option("--cmd", cf->cmd, "command to run on the host")->capture_default_str();
   cli->add_option("-c,--dmsg-disc", cf->disc, "dmsg discovery URL")->capture_default_str();
-  cli->add_option("-s,--sk", cf->sk,
+  add_key_options(*cli, cf->sk, cf->sk_file,
                   "secret key (64 hex digits); default: a random key (which no host will have whitelisted)");
-  cli->add_option("--sk-file", cf->sk_file, "key file (as written by `skywire cli config gen-keys`)");
   cli->add_option("-e,--sess", cf->sessions, "dmsg server sessions to hold")->capture_default_str();
-  cli->add_option("--log-level", cf->log_level, "trace, debug, info, warn, error, off")->capture_default_str();
+  add_tool_log_level_option(*cli, cf->log_level);
   cli->callback([cf, &state] { state.exit_code = run_cli(*cf); });
 }
 

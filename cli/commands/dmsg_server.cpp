@@ -2,13 +2,6 @@
 // §8). The config file is Go's JSON (tab-indented, mode 0600) so either implementation can run
 // from the other's file. `start` runs a dmsg::server plus the HTTP /health endpoint and stops
 // gracefully on SIGINT/SIGTERM.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <csignal>
-#include <cstring>
 #include <cstdint>
 #include <fstream>
 #include <iostream>
@@ -16,8 +9,6 @@
 #include <sstream>
 #include <string>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 
@@ -145,21 +136,8 @@ int run_gen(const gen_flags& f) {
     std::cout << text;
     return 0;
   }
-  if (f.force) ::unlink(f.output.c_str());
-  // O_EXCL + 0600: the file holds the secret key, it must never be readable by others, not
-  // even for an instant, and an existing config is not silently replaced.
-  const int fd = ::open(f.output.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    std::cerr << "error: cannot create " << f.output << ": " << std::strerror(errno)
-              << (errno == EEXIST ? " (use --force to replace it)" : "") << "\n";
-    return 1;
-  }
-  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  ::close(fd);
-  if (!ok) {
-    std::cerr << "error: cannot write " << f.output << "\n";
-    return 1;
-  }
+  // The file holds the secret key: mode 0600, and an existing config is not silently replaced.
+  if (int code = write_new_secret_file(f.output, text, f.force); code != 0) return code;
   std::cerr << "dmsg-server config written to " << f.output << " (public key " << c.public_key << ")\n";
   return 0;
 }
@@ -182,11 +160,8 @@ int run_start(const start_flags& f) {
     std::cerr << "error: " << cfg.error() << "\n";
     return 1;
   }
-  auto level = parse_log_level(cfg->log_level);
-  if (!level) {
-    std::cerr << "error: " << path << ": unknown log_level '" << cfg->log_level << "'\n";
-    return 1;
-  }
+  auto level = config_log_level(path, cfg->log_level);
+  if (!level) return 1;
   auto sk = parse_secret_key_hex(cfg->secret_key);
   if (!sk) {
     std::cerr << "error: " << path << ": secret_key: " << sk.error() << "\n";
@@ -225,10 +200,7 @@ int run_start(const start_flags& f) {
   asio::io_context ctx(1);
   dmsg::server srv(ctx.get_executor(), sc, clock, log);
   auto port = srv.start();
-  if (!port) {
-    std::cerr << "error: cannot listen on " << cfg->local_address << ": " << port.error().message() << "\n";
-    return 1;
-  }
+  if (!port) return listen_failed(cfg->local_address, port.error());
   log->info("dmsg server {} listening on {}:{}, advertised as {}, discovery {}", pk.to_hex(), sc.listen_host,
             *port, cfg->public_address, cfg->discovery);
 
@@ -243,11 +215,7 @@ int run_start(const start_flags& f) {
   });
   net::http_server health_srv(ctx.get_executor(), router.handler(), net::http_server_options{}, log);
   auto hport = health_srv.listen(health.host.empty() ? "0.0.0.0" : health.host, health.port);
-  if (!hport) {
-    std::cerr << "error: cannot listen on health address " << cfg->health_endpoint_address << ": "
-              << hport.error().message() << "\n";
-    return 1;
-  }
+  if (!hport) return listen_failed("health address " + cfg->health_endpoint_address, hport.error());
   (void)health_srv.start();
   log->info("health endpoint on http://{}:{}/health", health.host.empty() ? "0.0.0.0" : health.host, *hport);
 

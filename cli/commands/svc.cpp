@@ -4,7 +4,6 @@
 // `svc tpd` runs the transport discovery (services/transport-discovery): its HTTP API on a
 // memory (default), SQLite (--db) or PostgreSQL (--pg-host/--pg-port, PG_* env, as Go) store.
 #include <algorithm>
-#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -13,15 +12,11 @@
 #include <string>
 #include <vector>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/error.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include "address-resolver/redis_store.hpp"
 #include "address-resolver/service.hpp"
 #include "address-resolver/sqlite_store.hpp"
-#include "common/redis_url.hpp"
 #include "commands/commands.hpp"
 #include "commands/common.hpp"
 #include "httpauth/nonce_store.hpp"
@@ -55,22 +50,6 @@ bool parse_key_list(const std::string& text, std::vector<crypto::public_key>& ou
   return true;
 }
 
-// Runs a store's opening coroutine (connect + check) to completion before serving, so that an
-// unreachable database is a start-up error rather than a stream of 500s.
-template <class T>
-result<T> open_before_serving(asio::io_context& ctx, asio::awaitable<result<T>> op) {
-  std::optional<result<T>> opened;
-  std::exception_ptr failure;
-  asio::co_spawn(ctx, std::move(op), [&](std::exception_ptr e, result<T> r) {
-    failure = e;
-    opened = std::move(r);
-  });
-  ctx.run();
-  ctx.restart();
-  if (failure) std::rethrow_exception(failure);
-  return opened ? std::move(*opened) : result<T>(asio::error::operation_aborted);
-}
-
 // A service's data store and its httpauth nonce counters, kept in the same place: in the same
 // SQLite file, Redis or PostgreSQL database, so a restart does not let a signed request from
 // before be replayed (persistent_nonce_stores.hpp); in memory only when the data is too.
@@ -100,12 +79,8 @@ stores<ar_svc::store> open_ar_store(asio::io_context& ctx, const std::string& db
   }
   if (!redis.empty()) {
     if (!redis.starts_with("redis://")) redis = "redis://" + redis;  // as Go's resolver does
-    auto url = svc::common::parse_redis_url(redis);
-    if (!url) {
-      std::cerr << "error: --redis '" << redis << "': " << url.error().message() << "\n";
-      return {};
-    }
-    if (const char* pw = std::getenv("REDIS_PASSWORD"); pw != nullptr && *pw != '\0') url->password = pw;
+    auto url = redis_url_flag(redis);
+    if (!url) return {};
     svc::common::redis_options ro;
     ro.max_connections = static_cast<std::size_t>(std::max(1, redis_pool_size));
     auto opened = open_before_serving(ctx, ar_svc::open_redis_store(ctx.get_executor(), *url, ro));
@@ -164,13 +139,7 @@ int run_ar(const ar_flags& f) {
   if (!db) return 1;
   const base::system_clock clock;
   ar_svc::service svc(ctx.get_executor(), *db.data, *db.nonces, clock, log, opt);
-  auto port = svc.start();
-  if (!port) {
-    std::cerr << "error: cannot listen on " << f.addr << ": " << port.error().message() << "\n";
-    return 1;
-  }
-  run_until_signal(ctx, log, [&] { return svc.shutdown(std::chrono::seconds(5)); });
-  return 0;
+  return serve_until_signal(ctx, svc, f.addr, log);
 }
 
 void register_svc_ar(CLI::App& svc, run_state& state) {
@@ -186,22 +155,18 @@ void register_svc_ar(CLI::App& svc, run_state& state) {
       "also accepts loopback and private sources, for a deployment on one machine or a LAN.\n"
       "SUDPH visors bind over UDP/KCP on the same host:port and are asked to hole-punch when\n"
       "resolved (--no-sudph: HTTP only). Stops gracefully on SIGINT/SIGTERM.");
-  ar->add_option("-a,--addr", flags->addr, "address to listen on: host:port or :port (all interfaces)")
-      ->capture_default_str();
+  add_addr_option(*ar, flags->addr);
   ar->add_flag("--local", flags->local,
                "local mode: let visors bind from loopback (127.0.0.0/8, ::1) and private (10/8, "
                "172.16/12, 192.168/16, fc00::/7) addresses; refused by default like the Go resolver");
   ar->add_flag("--trust-forwarded", flags->trust_forwarded,
                "take the caller's IP from True-Client-IP / X-Real-IP / X-Forwarded-For (only behind "
                "a reverse proxy that sets them; Go always does)");
-  ar->add_option("-l,--loglvl", flags->log_level,
-                 "trace, debug, info (every request), warn, error, off")
-      ->capture_default_str();
+  add_loglvl_option(*ar, flags->log_level, "trace, debug, info (every request), warn, error, off");
   ar->add_option("--whitelist-keys", flags->whitelist_keys,
                  "comma-separated public keys of network monitors allowed to call DELETE "
                  "/deregister/{network} (none = always 403)");
-  ar->add_option("--max-body", flags->max_body, "largest accepted request body in bytes (413 above)")
-      ->capture_default_str();
+  add_max_body_option(*ar, flags->max_body);
   ar->add_option("--db", flags->db,
                  "SQLite database file: bindings survive restarts (created if missing). Neither --db nor "
                  "--redis: bindings are lost on restart. Not with --redis");
@@ -290,13 +255,7 @@ int run_tpd(const tpd_flags& f) {
   if (!db) return 1;
   const base::system_clock clock;
   tpd_svc::service svc(ctx.get_executor(), *db.data, *db.nonces, clock, log, opt);
-  auto port = svc.start();
-  if (!port) {
-    std::cerr << "error: cannot listen on " << f.addr << ": " << port.error().message() << "\n";
-    return 1;
-  }
-  run_until_signal(ctx, log, [&] { return svc.shutdown(std::chrono::seconds(5)); });
-  return 0;
+  return serve_until_signal(ctx, svc, f.addr, log);
 }
 
 void register_svc_tpd(CLI::App& svc, run_state& state) {
@@ -313,16 +272,13 @@ void register_svc_tpd(CLI::App& svc, run_state& state) {
       "Transports live in memory, in SQLite (--db FILE) or in PostgreSQL (--pg-host/--pg-port with\n"
       "PG_USER/PG_PASSWORD/PG_DATABASE, Go's transports table: a Go and a C++ discovery can share\n"
       "it); the nonces with them. Stops gracefully on SIGINT/SIGTERM.");
-  tpd->add_option("-a,--addr", flags->addr, "address to listen on: host:port or :port (all interfaces)")
-      ->capture_default_str();
-  tpd->add_option("-l,--loglvl", flags->log_level, "trace, debug (every change), info, warn, error, off")
-      ->capture_default_str();
+  add_addr_option(*tpd, flags->addr);
+  add_loglvl_option(*tpd, flags->log_level, "trace, debug (every change), info, warn, error, off");
   tpd->add_option("--whitelist-keys", flags->whitelist_keys,
                   "comma-separated public keys of network monitors allowed to call DELETE "
                   "/transports/deregister (NM-PK header, NM-Sign = signature of that key's hex; none = "
                   "always 403)");
-  tpd->add_option("--max-body", flags->max_body, "largest accepted request body in bytes (413 above)")
-      ->capture_default_str();
+  add_max_body_option(*tpd, flags->max_body);
   tpd->add_option("--db", flags->db,
                   "SQLite database file: transports survive restarts (created if missing). Not with --pg-*");
   tpd->add_option("--pg-host", flags->pg_host,

@@ -56,13 +56,9 @@ int run_rf(const rf_flags& f) {
   auto http = std::make_shared<net::http_client>(ctx.get_executor(), rf_svc::tpd_http_options());
   rf_svc::cached_source source(ctx.get_executor(), rf_svc::make_tpd_fetcher(http, tpd), clock, log, cache);
   rf_svc::service svc(ctx.get_executor(), source, clock, log, opt);
-  auto port = svc.start();
-  if (!port) {
-    std::cerr << "error: cannot listen on " << f.addr << ": " << port.error().message() << "\n";
-    return 1;
-  }
+  if (auto port = svc.start(); !port) return listen_failed(f.addr, port.error());
   log->info("transports from {}/all-transports, graph refreshed when older than {} s", tpd, f.refresh);
-  run_until_signal(ctx, log, [&] { return svc.shutdown(std::chrono::seconds(5)); });
+  run_until_signal(ctx, log, [&] { return svc.shutdown(service_grace); });
   return 0;
 }
 
@@ -81,13 +77,10 @@ void register_svc_rf(CLI::App& svc, run_state& state) {
       "GET /all-transports (--tpd, e.g. a `skywire svc tpd`), fetched again when older than\n"
       "--refresh seconds; a discovery outage is bridged with the last graph for 30 s.\n"
       "Stops gracefully on SIGINT/SIGTERM.");
-  rf->add_option("-a,--addr", flags->addr, "address to listen on: host:port or :port (all interfaces)")
-      ->capture_default_str();
+  add_addr_option(*rf, flags->addr);
   rf->add_option("--tpd", flags->tpd, "transport discovery URL, e.g. http://127.0.0.1:9091")->required();
-  rf->add_option("-l,--loglvl", flags->log_level, "trace, debug (every request, graph refreshes), info, warn, error, off")
-      ->capture_default_str();
-  rf->add_option("--max-body", flags->max_body, "largest accepted request body in bytes (413 above)")
-      ->capture_default_str();
+  add_loglvl_option(*rf, flags->log_level, "trace, debug (every request, graph refreshes), info, warn, error, off");
+  add_max_body_option(*rf, flags->max_body);
   rf->add_option("--refresh", flags->refresh, "seconds a fetched graph is used before it is fetched again")
       ->capture_default_str();
   rf->callback([flags, &state] { state.exit_code = run_rf(*flags); });

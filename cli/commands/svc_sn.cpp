@@ -1,12 +1,7 @@
 // `skywire svc sn`: the setup node (services/setup-node; Go: setup-node). It runs from Go's
 // setup-node config file, so either implementation can use the other's file; `--gen-config`
 // writes one with fresh keys (mode 0600, never over an existing file unless --force).
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -49,20 +44,8 @@ int write_new_config(const sn_flags& f) {
     std::cerr << "error: " << back.error().message << "\n";
     return 2;
   }
-  if (f.force) ::unlink(f.gen_config.c_str());
-  // O_EXCL + 0600: the file holds the node's secret key; an existing config is not replaced.
-  const int fd = ::open(f.gen_config.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    std::cerr << "error: cannot create " << f.gen_config << ": " << std::strerror(errno)
-              << (errno == EEXIST ? " (use --force to replace it)" : "") << "\n";
-    return 1;
-  }
-  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  ::close(fd);
-  if (!ok) {
-    std::cerr << "error: cannot write " << f.gen_config << "\n";
-    return 1;
-  }
+  // The file holds the node's secret key: mode 0600, an existing config is not replaced.
+  if (int code = write_new_secret_file(f.gen_config, text, f.force); code != 0) return code;
   std::cerr << "setup-node config written to " << f.gen_config << " (public key " << c.keys.pk.to_hex()
             << "): visors list this key in routing.route_setup_nodes\n";
   return 0;
@@ -88,11 +71,8 @@ int run_sn(const sn_flags& f) {
     std::cerr << "error: " << path << ": " << cfg.error().message << "\n";
     return 1;
   }
-  const auto level = parse_log_level(cfg->log_level);
-  if (!level) {
-    std::cerr << "error: " << path << ": unknown log_level '" << cfg->log_level << "'\n";
-    return 1;
-  }
+  const auto level = config_log_level(path, cfg->log_level);
+  if (!level) return 1;
   const base::logger log = base::make_stderr_logger("setup-node", *level);
   for (const auto& name : cfg->unknown_fields) log->warn("{}: unknown field \"{}\" ignored", path, name);
   if (!cfg->dmsg_servers.empty()) log->info("dmsg.servers is not used: dmsg servers come from the discovery");
@@ -100,10 +80,7 @@ int run_sn(const sn_flags& f) {
   asio::io_context ctx(1);
   const base::system_clock clock;
   sn_svc::service svc(ctx.get_executor(), *cfg, clock, log);
-  if (auto r = svc.start(); !r) {
-    std::cerr << "error: cannot listen on dmsg port 36: " << r.error().message() << "\n";
-    return 1;
-  }
+  if (auto r = svc.start(); !r) return listen_failed("dmsg port 36", r.error());
   run_until_signal(ctx, log, [&] { return svc.shutdown(); });
   return 0;
 }
