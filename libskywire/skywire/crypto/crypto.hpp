@@ -4,7 +4,7 @@
 //
 //   keys.hpp       public_key, secret_key (wiped, unprintable), key_pair, key generation.
 //   signature.hpp  65-byte recoverable signatures over SHA-256; strict low-S verification.
-//   ecdh.hpp       cipher.ECDH and the 33-byte Noise DH output.
+//   ecdh.hpp       cipher.ECDH, the 33-byte Noise DH output, dh_public_key (decoded once).
 //   hash.hpp       SHA-256, HMAC-SHA256, Noise HKDF, constant-time compare, wipe.
 //   aead.hpp       ChaCha20-Poly1305 IETF with Noise nonces.
 //   random.hpp     system_random (CSPRNG).

@@ -36,15 +36,22 @@ sha256_digest hmac_sha256(byte_view key, byte_view data) {
 
 hkdf_output hkdf2(byte_view chaining_key, byte_view input_key_material) {
   sha256_digest temp = hmac_sha256(chaining_key, input_key_material);
-  hkdf_output out;
-  const std::uint8_t one = 0x01;
-  out.first = hmac_sha256(temp, byte_view(&one, 1));
-  byte_array<33> buf;
-  std::copy(out.first.begin(), out.first.end(), buf.begin());
-  buf[32] = 0x02;
-  out.second = hmac_sha256(temp, buf);
+  // Both outputs are HMACs keyed with temp: key one state (two SHA-256 blocks) and copy it.
+  crypto_auth_hmacsha256_state keyed;
+  crypto_auth_hmacsha256_init(&keyed, temp.data(), temp.size());
   sodium_memzero(temp.data(), temp.size());
-  sodium_memzero(buf.data(), buf.size());
+  hkdf_output out;
+  crypto_auth_hmacsha256_state st = keyed;
+  const std::uint8_t one = 0x01;
+  crypto_auth_hmacsha256_update(&st, &one, 1);
+  crypto_auth_hmacsha256_final(&st, out.first.data());
+  st = keyed;
+  const std::uint8_t two = 0x02;
+  crypto_auth_hmacsha256_update(&st, out.first.data(), out.first.size());
+  crypto_auth_hmacsha256_update(&st, &two, 1);
+  crypto_auth_hmacsha256_final(&st, out.second.data());
+  sodium_memzero(&st, sizeof st);  // the states hold key-derived pads
+  sodium_memzero(&keyed, sizeof keyed);
   return out;
 }
 

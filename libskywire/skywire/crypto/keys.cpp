@@ -99,7 +99,7 @@ crypto::public_key secret_key::public_key() const {
   byte_array<crypto::public_key::size> out;
   std::size_t len = out.size();
   secp256k1_ec_pubkey_serialize(ctx, out.data(), &len, &point, SECP256K1_EC_COMPRESSED);
-  return crypto::public_key::from_bytes(out).value();
+  return crypto::public_key(out);
 }
 
 bool secret_key::operator==(const secret_key& o) const noexcept {

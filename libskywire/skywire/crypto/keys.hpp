@@ -49,6 +49,12 @@ class public_key {
   friend auto operator<=>(const public_key&, const public_key&) = default;
 
  private:
+  // For bytes libsecp256k1 has just decoded or encoded as a point in this module: decoding
+  // them again to validate would only repeat that work.
+  friend class secret_key;
+  friend class dh_public_key;
+  explicit public_key(const byte_array<size>& valid_point) noexcept : b_(valid_point) {}
+
   byte_array<size> b_{};
 };
 

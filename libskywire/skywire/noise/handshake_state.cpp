@@ -41,8 +41,14 @@ bool is_dh(token t) { return t != token::e && t != token::s; }
 
 // The remote static key for a DH token: one learned earlier in the message being read, else
 // the known one.
-const crypto::public_key& handshake_state::peer_s(const std::optional<crypto::public_key>& learned) const noexcept {
-  return learned ? *learned : remote_static_;
+const std::optional<crypto::dh_public_key>& handshake_state::peer_s(
+    const std::optional<crypto::dh_public_key>& learned) const noexcept {
+  return learned ? learned : remote_static_;
+}
+
+const crypto::public_key& handshake_state::remote_static() const noexcept {
+  static const crypto::public_key unknown{};
+  return remote_static_ ? remote_static_->key() : unknown;
 }
 
 handshake_state::handshake_state(const handshake_config& config)
@@ -58,7 +64,11 @@ result<handshake_state> handshake_state::create(const handshake_config& config) 
     return errc::missing_remote_static;
   }
   handshake_state hs(config);
-  if (!xk_responder) hs.remote_static_ = *config.remote_static;
+  if (!xk_responder) {
+    auto rs = crypto::dh_public_key::from_key(*config.remote_static);
+    if (!rs) return errc::bad_public_key;  // unreachable: non-null keys always decode
+    hs.remote_static_ = std::move(*rs);
+  }
 
   // InitializeSymmetric: both names are 36 bytes (> HASHLEN), so h = SHA256(name); ck = h.
   const std::string_view name = config.pattern == handshake_pattern::xk ? xk_name : kk_name;
@@ -67,8 +77,8 @@ result<handshake_state> handshake_state::create(const handshake_config& config) 
   hs.mix_hash({});  // the empty prologue is still mixed
 
   // Pre-messages. XK: <- s. KK: -> s then <- s.
-  const crypto::public_key& initiator_s = hs.initiator() ? hs.s_.pk : hs.remote_static_;
-  const crypto::public_key& responder_s = hs.initiator() ? hs.remote_static_ : hs.s_.pk;
+  const crypto::public_key& initiator_s = hs.initiator() ? hs.s_.pk : hs.remote_static();
+  const crypto::public_key& responder_s = hs.initiator() ? hs.remote_static() : hs.s_.pk;
   if (config.pattern == handshake_pattern::kk) hs.mix_hash(initiator_s.view());
   hs.mix_hash(responder_s.view());
   return hs;
@@ -137,8 +147,10 @@ result<void> handshake_state::decrypt_and_hash(byte_view ciphertext, mutable_byt
   return {};
 }
 
-result<void> handshake_state::mix_dh(const crypto::secret_key& sk, const crypto::public_key& pk) {
-  auto dh = crypto::noise_dh(sk, pk);
+result<void> handshake_state::mix_dh(const crypto::secret_key& sk,
+                                     const std::optional<crypto::dh_public_key>& pk) {
+  if (!pk) return errc::dh_failed;  // a pattern never uses a key before it is known; kept total
+  auto dh = crypto::noise_dh(sk, *pk);
   if (!dh) return errc::dh_failed;
   mix_key(*dh);
   crypto::wipe(*dh);
@@ -198,16 +210,16 @@ result<void> handshake_state::do_read(byte_view message) {
   std::size_t pos = 0;
   // The peer's static key becomes visible only once the whole message has authenticated (its
   // owner has proven possession of the secret key through se/ss and the payload tag).
-  std::optional<crypto::public_key> learned_static;
+  std::optional<crypto::dh_public_key> learned_static;
   for (std::size_t i = 0; i < mp.count; ++i) {
     result<void> r;
     switch (mp.tokens[i]) {
       case token::e: {
         byte_view raw = message.subspan(pos, limits::dh_len);
         pos += limits::dh_len;
-        auto pk = crypto::public_key::from_bytes(raw);
+        auto pk = crypto::dh_public_key::from_bytes(raw);
         if (!pk) return errc::bad_public_key;
-        remote_ephemeral_ = *pk;
+        remote_ephemeral_ = std::move(*pk);
         mix_hash(raw);
         break;
       }
@@ -217,9 +229,9 @@ result<void> handshake_state::do_read(byte_view message) {
         r = decrypt_and_hash(message.subspan(pos, len), raw);
         pos += len;
         if (!r) return r;
-        auto pk = crypto::public_key::from_bytes(raw);
+        auto pk = crypto::dh_public_key::from_bytes(raw);
         if (!pk) return errc::bad_public_key;
-        learned_static = *pk;
+        learned_static = std::move(*pk);
         break;
       }
       case token::ee: r = mix_dh(e_.sk, remote_ephemeral_); break;
@@ -232,7 +244,7 @@ result<void> handshake_state::do_read(byte_view message) {
   // The payload: must be empty, i.e. exactly one tag remains (guaranteed by the length check).
   byte_array<0> payload{};
   if (auto r = decrypt_and_hash(message.subspan(pos), payload); !r) return r;
-  if (learned_static) remote_static_ = *learned_static;
+  if (learned_static) remote_static_ = std::move(learned_static);
   return {};
 }
 

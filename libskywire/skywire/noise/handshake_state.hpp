@@ -29,6 +29,7 @@
 #include "skywire/base/bytes.hpp"
 #include "skywire/base/result.hpp"
 #include "skywire/crypto/aead.hpp"
+#include "skywire/crypto/ecdh.hpp"
 #include "skywire/crypto/hash.hpp"
 #include "skywire/crypto/keys.hpp"
 #include "skywire/noise/errc.hpp"
@@ -87,7 +88,7 @@ class handshake_state {
 
   // The peer's static key: given at create(), or (XK responder) learned from message 3 once
   // that message has fully authenticated. The null key until then.
-  const crypto::public_key& remote_static() const noexcept { return remote_static_; }
+  const crypto::public_key& remote_static() const noexcept;
 
   // Transport keys with the dmsg quirk (see transport_keys). Requires is_complete().
   result<transport_keys> split() const;
@@ -109,16 +110,19 @@ class handshake_state {
   void mix_key(byte_view ikm);
   void encrypt_and_hash(byte_view plaintext, bytes& out);
   result<void> decrypt_and_hash(byte_view ciphertext, mutable_byte_view plaintext);
-  result<void> mix_dh(const crypto::secret_key& sk, const crypto::public_key& pk);
+  result<void> mix_dh(const crypto::secret_key& sk, const std::optional<crypto::dh_public_key>& pk);
   result<void> do_read(byte_view message);
-  const crypto::public_key& peer_s(const std::optional<crypto::public_key>& learned) const noexcept;
+  const std::optional<crypto::dh_public_key>& peer_s(
+      const std::optional<crypto::dh_public_key>& learned) const noexcept;
 
   handshake_pattern pattern_;
   handshake_role role_;
   crypto::key_pair s_;
   crypto::key_pair e_;
-  crypto::public_key remote_static_;
-  crypto::public_key remote_ephemeral_;
+  // The peer's keys with their points decoded once: each takes part in two DHs. Empty until
+  // known (remote_static_: the XK responder's until message 3).
+  std::optional<crypto::dh_public_key> remote_static_;
+  std::optional<crypto::dh_public_key> remote_ephemeral_;
 
   crypto::sha256_digest h_{};
   crypto::sha256_digest ck_{};

@@ -228,11 +228,20 @@ asio::awaitable<result<transport>> stcp_network::dial_address(crypto::public_key
   if (!hp) co_return hp.error();
 
   auto connect = [](asio::any_io_executor ex, std::string host, std::uint16_t port) -> asio::awaitable<result<tcp::socket>> {
+    tcp::socket socket(ex);
+    error_code not_ip;
+    const auto ip = asio::ip::make_address(host, not_ip);
+    if (!not_ip) {
+      // An IP literal (what pk tables and the address resolver hold) skips the resolver, whose
+      // lookups run on a thread of its own: a round trip to it on every dial.
+      auto [cec] = co_await socket.async_connect(tcp::endpoint(ip, port), use_tuple);
+      if (cec) co_return cec;
+      co_return std::move(socket);
+    }
     tcp::resolver resolver(ex);
     const std::string service = std::to_string(port);
     auto [rec, endpoints] = co_await resolver.async_resolve(host, service, tcp::resolver::numeric_service, use_tuple);
     if (rec) co_return rec;
-    tcp::socket socket(ex);
     auto [cec, ep] = co_await asio::async_connect(socket, endpoints, use_tuple);
     (void)ep;
     if (cec) co_return cec;

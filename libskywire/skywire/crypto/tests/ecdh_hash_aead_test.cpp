@@ -54,6 +54,36 @@ TEST(ecdh, null_key_refused) {
   EXPECT_EQ(raw_ecdh_point(public_key::null(), sk).error(), errc::null_public_key);
 }
 
+// A key decoded once gives the same DH output as decoding it on every call.
+TEST(ecdh, decoded_key_matches_vectors) {
+  const auto sk_a = sk_of(test::str(V(), "ecdh.sk_A"));
+  const auto sk_b = sk_of(test::str(V(), "keys.client_B.sk"));
+  const auto pk_b = pk_of(test::str(V(), "ecdh.pk_B"));
+  const auto from_key = dh_public_key::from_key(pk_b).value();
+  const auto from_bytes = dh_public_key::from_bytes(pk_b.view()).value();
+  EXPECT_EQ(from_key.key(), pk_b);
+  EXPECT_EQ(from_bytes.key(), pk_b);
+  EXPECT_EQ(hex(noise_dh(sk_a, from_key).value()), test::str(V(), "ecdh.noise_DH_output_33"));
+  EXPECT_EQ(hex(noise_dh(sk_a, from_bytes).value()), test::str(V(), "ecdh.noise_DH_output_33"));
+  // Reused with another secret key, as a handshake does.
+  EXPECT_EQ(noise_dh(sk_b, from_key).value(), noise_dh(sk_b, pk_b).value());
+}
+
+// from_bytes applies public_key::from_bytes's checks; from_key refuses only the null key.
+TEST(ecdh, decoded_key_refuses_what_public_key_refuses) {
+  EXPECT_EQ(dh_public_key::from_key(public_key::null()).error(), errc::null_public_key);
+  const auto good = test::hex(V(), "ecdh.pk_B");
+  EXPECT_EQ(dh_public_key::from_bytes(byte_view(good).first(32)).error(), errc::bad_public_key);
+  EXPECT_EQ(dh_public_key::from_bytes(byte_array<33>{}).error(), errc::bad_public_key);
+  bytes off_curve(33, 0);  // x = 5: 5^3 + 7 is not a square mod p
+  off_curve[0] = 0x02;
+  off_curve[32] = 5;
+  EXPECT_EQ(dh_public_key::from_bytes(off_curve).error(), errc::bad_public_key);
+  bytes bad_prefix = good;
+  bad_prefix[0] = 0x04;
+  EXPECT_EQ(dh_public_key::from_bytes(bad_prefix).error(), errc::bad_public_key);
+}
+
 // ---- hashes ----
 
 TEST(hash, sha256_known_answers) {
