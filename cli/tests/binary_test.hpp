@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <random>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -36,17 +37,26 @@ inline std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
-// A loopback port that was free a moment ago.
+// A loopback port that was free a moment ago, for a process started later to listen on. Chosen
+// below the kernel's ephemeral range (net.ipv4.ip_local_port_range, 32768–60999 by default):
+// there the outgoing connections of tests running alongside cannot take it in the meantime, as
+// they did with a port the kernel handed out from that range; another test picking the same of
+// these ~12,000 ports at random in the same moment is what is left.
 inline std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
+  static std::mt19937 pick{std::random_device{}()};
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    const auto port = static_cast<std::uint16_t>(std::uniform_int_distribution<int>(20000, 32767)(pick));
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(port);
+    const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    ::close(fd);
+    if (free) return port;
+  }
+  ADD_FAILURE() << "no free loopback port in 20000-32767";
+  return 0;
 }
 
 inline bool tcp_up(std::uint16_t port) {
