@@ -85,7 +85,7 @@ asio::awaitable<result<void>> encrypted_stream::fill_pending() {
   co_return result<void>{};
 }
 
-asio::awaitable<result<std::size_t>> encrypted_stream::read_some(mutable_byte_view buf) {
+asio::awaitable<result<std::size_t>> encrypted_stream::copy_pending(mutable_byte_view buf, bool consume) {
   if (buf.empty()) co_return std::size_t{0};
   if (pending_.empty()) {
     auto filled = co_await fill_pending();
@@ -93,19 +93,18 @@ asio::awaitable<result<std::size_t>> encrypted_stream::read_some(mutable_byte_vi
   }
   const std::size_t n = std::min(buf.size(), pending_.size());
   std::copy_n(pending_.begin(), n, buf.begin());
-  pending_ = pending_.subspan(n);
+  if (consume) pending_ = pending_.subspan(n);
   co_return n;
 }
 
+// Not coroutines themselves: they hand over copy_pending's lazy awaitable, so a read costs one
+// coroutine frame, not two.
+asio::awaitable<result<std::size_t>> encrypted_stream::read_some(mutable_byte_view buf) {
+  return copy_pending(buf, true);
+}
+
 asio::awaitable<result<std::size_t>> encrypted_stream::peek_some(mutable_byte_view buf) {
-  if (buf.empty()) co_return std::size_t{0};
-  if (pending_.empty()) {
-    auto filled = co_await fill_pending();
-    if (!filled) co_return filled.error();
-  }
-  const std::size_t n = std::min(buf.size(), pending_.size());
-  std::copy_n(pending_.begin(), n, buf.begin());
-  co_return n;
+  return copy_pending(buf, false);
 }
 
 asio::awaitable<result<void>> encrypted_stream::write_all(byte_view data) {

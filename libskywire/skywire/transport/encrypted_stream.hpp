@@ -51,6 +51,9 @@ class encrypted_stream final : public net::stream {
  private:
   // Opens frames until one has plaintext (pending_ not empty) or the read direction fails.
   boost::asio::awaitable<result<void>> fill_pending();
+  // read_some and peek_some: copies plaintext into buf (opening a frame first when none is
+  // pending) and, when `consume`, drops what it copied from pending_.
+  boost::asio::awaitable<result<std::size_t>> copy_pending(mutable_byte_view buf, bool consume);
 
   std::unique_ptr<net::stream> carrier_;
   noise::frame_sealer sealer_;
